@@ -1,0 +1,83 @@
+"""Maturity self-assessment for the industrial-internet upgrade and AI adoption."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+
+from assessment import locales
+from assessment.config import ROOT, Config
+from assessment.extensions import babel, csrf, db, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _init_secret_key(app)
+    _init_database_url(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from assessment.content.registry import init_content
+
+    init_content(app)
+
+    from assessment.errors import register_error_handlers
+    from assessment.home.views import bp as home_bp
+    from assessment.templating import init_templating
+
+    init_templating(app)
+
+    app.register_blueprint(home_bp)
+    register_error_handlers(app)
+
+    from assessment.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    """The user's choice, then the browser's Accept-Language, then Chinese."""
+    chosen = session.get("locale")
+    if chosen in locales.LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    return locales.babel_locale(best)
+
+
+def _init_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32), encoding="ascii")
+        key_file.chmod(0o600)
+        log.info("generated a new secret key in %s", key_file)
+    app.config["SECRET_KEY"] = key_file.read_text(encoding="ascii").strip()
+
+
+def _init_database_url(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'assessment.db'}"
+        )

@@ -1,0 +1,191 @@
+"""Command-line tools for scripts and consultants: ``flask content ...`` and ``flask score``.
+
+Output follows the terminal's language (``LANG=zh_CN.UTF-8`` gives Chinese). Exit codes:
+0 success, 1 broken content, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from assessment import scoring
+from assessment.content import loader
+from assessment.content.export import export_questionnaire
+from assessment.content.registry import current_library
+from assessment.errors import ContentError
+from assessment.services.answer_documents import (
+    AnswerDocumentError,
+    parse_document_text,
+    read_answer_document,
+)
+
+EXIT_CONTENT = 1
+EXIT_BAD_INPUT = 2
+
+
+def cli_locale() -> str:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def localized_command(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with force_locale(cli_locale()):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def library_or_exit() -> loader.ContentLibrary:
+    try:
+        return current_library()
+    except ContentError as error:
+        fail(
+            [str(problem) for problem in error.problems]
+            + [_("The content has problems: run 'flask content check'.")],
+            EXIT_CONTENT,
+        )
+        raise  # unreachable: fail() exits
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+content_cli = AppGroup("content", help="Check, export and publish questionnaire content.")
+
+
+@content_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@localized_command
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: the content folder); exit 1 on any problem."""
+    targets = list(paths) or [Path(current_app.config["CONTENT_DIR"])]
+    problems: list[object] = []
+    checked: list[loader.CheckedFile] = []
+    for target in targets:
+        if target.is_dir():
+            lock, lock_problems = loader.read_lock(target)
+            files = loader.check_files(loader.content_files(target), lock)
+            problems += lock_problems + loader.missing_published(files, lock, target)
+        elif target.is_file():
+            lock, lock_problems = loader.read_lock(target.parent)
+            files = loader.check_files([target], lock)
+            problems += lock_problems
+        else:
+            problems.append(f"{target}: {_('no such file or folder')}")
+            continue
+        checked += files
+        problems += loader.all_problems(files)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        fail([_("%(count)s problem(s) found.", count=len(problems))], EXIT_CONTENT)
+    valid = [c.questionnaire for c in checked if c.questionnaire is not None]
+    if not valid:
+        fail([_("No questionnaire files found.")], EXIT_CONTENT)
+    summary = "; ".join(
+        _(
+            "%(id)s v%(version)s (%(status)s): %(dimensions)s dimensions, %(questions)s questions",
+            id=q.id,
+            version=q.version,
+            status=q.status,
+            dimensions=len(q.dimensions),
+            questions=len(q.questions),
+        )
+        for q in valid
+    )
+    click.echo(_("Content OK, %(count)s file(s): %(summary)s", count=len(valid), summary=summary))
+
+
+@content_cli.command("export")
+@click.option("--id", "questionnaire_id", help="Questionnaire id (default: the latest published).")
+@click.option("--version", type=int, help="Version (default: the latest published).")
+@localized_command
+def export_command(questionnaire_id: str | None, version: int | None) -> None:
+    """Print a questionnaire as JSON, in both languages."""
+    library = library_or_exit()
+    if version is None:
+        questionnaire = library.latest_published(questionnaire_id)
+    else:
+        candidates = [
+            q
+            for q in library.questionnaires.values()
+            if q.version == version and questionnaire_id in (None, q.id)
+        ]
+        questionnaire = candidates[0] if len(candidates) == 1 else None
+    if questionnaire is None:
+        known = ", ".join(f"{q.id} v{q.version} ({q.status})" for q in library.questionnaires.values())
+        fail([_("No such questionnaire version. Known: %(known)s", known=known)], EXIT_BAD_INPUT)
+    click.echo(json.dumps(export_questionnaire(questionnaire), ensure_ascii=False, indent=2))
+
+
+@content_cli.command("publish")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@localized_command
+def publish_command(path: Path) -> None:
+    """Mark a draft questionnaire file as published and record its content hash."""
+    from assessment.content.publishing import PublishError, publish
+
+    try:
+        questionnaire = publish(path)
+    except PublishError as error:
+        fail([str(line) for line in error.lines], EXIT_BAD_INPUT)
+    click.echo(
+        _("Published %(id)s version %(version)s.", id=questionnaire.id, version=questionnaire.version)
+    )
+
+
+@click.command("score")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@localized_command
+def score_command(file: click.utils.LazyFile) -> None:
+    """Score answers from a JSON FILE ('-' for standard input) and print the result as JSON."""
+    library = library_or_exit()
+    try:
+        text = file.read()
+    except UnicodeDecodeError:
+        fail([_("the input is not UTF-8 text")], EXIT_BAD_INPUT)
+    try:
+        document = read_answer_document(parse_document_text(text), library)
+    except AnswerDocumentError as error:
+        fail(error.problems, EXIT_BAD_INPUT)
+    result = scoring.score(document.answers, document.questionnaire.scoring_rules)
+    output = {
+        "questionnaire": {
+            "id": document.questionnaire.id,
+            "version": document.questionnaire.version,
+        },
+        **scoring.to_dict(result),
+    }
+    click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(content_cli)
+    app.cli.add_command(score_command)

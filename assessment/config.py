@@ -1,0 +1,34 @@
+"""Configuration from environment variables, with defaults a newcomer can run as they are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def database_url_from_env(default: str | None) -> str | None:
+    """``DATABASE_URL``, with plain PostgreSQL URLs pointed at the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL") or default
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # else generated and kept in instance/
+    SQLALCHEMY_DATABASE_URI = database_url_from_env(None)  # else SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CONTENT_DIR = os.environ.get("ASSESSMENT_CONTENT_DIR", str(ROOT / "content"))
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"
+    SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")

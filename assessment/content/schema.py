@@ -1,0 +1,170 @@
+"""The shape of a questionnaire file (see docs/content-format.md), as pydantic models.
+
+Shape and types are checked here; rules across entries (unique ids, references,
+versions) are checked in ``rules.py`` so that every problem of a file is reported at once.
+"""
+
+from __future__ import annotations
+
+import string
+from decimal import Decimal
+from functools import cached_property
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from assessment import scoring
+from assessment.locales import content_key
+
+LEVEL_COUNT = scoring.LEVEL_COUNT
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+QuestionnaireId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class LocalizedText(Strict):
+    """A text a person reads, in both languages."""
+
+    zh_cn: NonEmptyText = Field(alias="zh-CN")
+    en: NonEmptyText
+
+    def get(self, locale: str) -> str:
+        return self.en if content_key(locale) == "en" else self.zh_cn
+
+
+def localized(text: LocalizedText, locale: str) -> str:
+    return text.get(locale)
+
+
+class LevelDefinition(Strict):
+    name: LocalizedText
+    meaning: LocalizedText
+
+
+class Part(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+    name: LocalizedText
+    description: LocalizedText
+
+
+METHOD_PLACEHOLDERS = frozenset({"min_answered_share", "level_bands"})
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+class Scoring(Strict):
+    thresholds: Annotated[
+        list[Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]],
+        Field(min_length=LEVEL_COUNT - 1, max_length=LEVEL_COUNT - 1),
+    ]
+    min_answered_share: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
+    method: LocalizedText
+
+    @field_validator("thresholds")
+    @classmethod
+    def thresholds_increase(cls, thresholds: list[Decimal]) -> list[Decimal]:
+        if any(later <= earlier for earlier, later in zip(thresholds, thresholds[1:])):
+            raise ValueError("thresholds_order")
+        return thresholds
+
+    @field_validator("method")
+    @classmethod
+    def method_placeholders_known(cls, method: LocalizedText) -> LocalizedText:
+        for text in (method.zh_cn, method.en):
+            try:
+                unknown = placeholders(text) - METHOD_PLACEHOLDERS
+            except ValueError:
+                raise ValueError("method_braces") from None
+            if unknown:
+                raise ValueError("method_placeholder")
+        return method
+
+
+FiveTexts = Annotated[list[LocalizedText], Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT)]
+
+
+class Question(Strict):
+    id: Identifier
+    weight: Weight
+    allow_na: bool
+    source: NonEmptyText
+    prompt: LocalizedText
+    levels: FiveTexts
+
+
+class Dimension(Strict):
+    id: Identifier
+    part: str
+    weight: Weight
+    name: LocalizedText
+    summary: LocalizedText
+    recommendations: FiveTexts
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+class Questionnaire(Strict):
+    id: QuestionnaireId
+    version: Annotated[int, Field(ge=1, strict=True)]
+    status: Literal["draft", "published"]
+    title: LocalizedText
+    introduction: LocalizedText
+    estimated_minutes: Annotated[int, Field(ge=1, le=600, strict=True)]
+    levels: Annotated[
+        list[LevelDefinition], Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT)
+    ]
+    parts: Annotated[list[Part], Field(min_length=1)]
+    scoring: Scoring
+    dimensions: Annotated[list[Dimension], Field(min_length=1)]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for dimension in self.dimensions for question in dimension.questions]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def part(self, part_id: str) -> Part:
+        return next(p for p in self.parts if p.id == part_id)
+
+    def level(self, level: int) -> LevelDefinition:
+        return self.levels[level - 1]
+
+    @cached_property
+    def scoring_rules(self) -> scoring.ScoringRules:
+        return scoring.ScoringRules(
+            dimensions=tuple(
+                scoring.DimensionRule(
+                    id=dimension.id,
+                    part=dimension.part,
+                    weight=Fraction(dimension.weight),
+                    questions=tuple(
+                        scoring.QuestionRule(
+                            id=question.id,
+                            weight=Fraction(question.weight),
+                            allow_na=question.allow_na,
+                        )
+                        for question in dimension.questions
+                    ),
+                )
+                for dimension in self.dimensions
+            ),
+            thresholds=tuple(Fraction(t) for t in self.scoring.thresholds),
+            min_answered_share=Fraction(self.scoring.min_answered_share),
+        )

@@ -1,0 +1,74 @@
+"""Errors a person can act on, each carrying a message for them and an HTTP status."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, Response, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AssessmentError(Exception):
+    """Base of the errors whose message is written for the person who caused them."""
+
+    status_code = 400
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(str(message) if message else self.__class__.__name__)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    file: str
+    line: int | None
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.location}: {self.message}" if self.location else (
+            f"{where}: {self.message}"
+        )
+
+
+class ContentError(AssessmentError):
+    """The questionnaire content cannot be used as it is."""
+
+    status_code = 503
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        super().__init__(
+            _l("The questionnaire content has problems; an administrator must fix them.")
+        )
+        self.problems = problems
+
+
+class NotFound(AssessmentError):
+    status_code = 404
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AssessmentError)
+    def handle_assessment_error(error: AssessmentError) -> tuple[Response | str, int]:
+        if isinstance(error, ContentError):
+            for problem in error.problems:
+                log.error("content problem: %s", problem)
+        if _wants_json():
+            return {"error": str(error.message)}, error.status_code
+        return render_template("error.html", message=error.message), error.status_code
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        if _wants_json():
+            return {"error": error.name}, status
+        return render_template("error.html", message=error.description, status=status), status

@@ -1,0 +1,42 @@
+"""The landing page and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from assessment import locales
+from assessment.content.presentation import method_paragraphs
+from assessment.content.registry import current_library
+from assessment.errors import NotFound
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    questionnaire = current_library().latest_published()
+    if questionnaire is None:
+        raise NotFound()
+    locale = str(get_locale())
+    return render_template(
+        "home/index.html",
+        questionnaire=questionnaire,
+        method=method_paragraphs(questionnaire, locale),
+    )
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """Remember the chosen language and go back to the page the person was on."""
+    chosen = request.form.get("locale", "")
+    if chosen in locales.LOCALES:
+        session["locale"] = chosen
+    target = request.form.get("next", "")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = url_for("home.index")
+    return redirect(target)

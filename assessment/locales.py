@@ -1,0 +1,27 @@
+"""The languages the product speaks, and how their names map between libraries.
+
+Flask-Babel names locales ``zh_CN``; content files and HTML use ``zh-CN``.
+"""
+
+from __future__ import annotations
+
+LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+
+
+def babel_locale(name: str | None) -> str:
+    """The supported Babel locale closest to ``name`` (``zh-CN``, ``en-GB``, ``zh``...)."""
+    if name and name.replace("-", "_").lower().startswith("en"):
+        return "en"
+    if name and name.lower().startswith("zh"):
+        return "zh_CN"
+    return DEFAULT_LOCALE
+
+
+def content_key(name: str) -> str:
+    """The key of a content text for a locale: ``zh-CN`` or ``en``."""
+    return "en" if babel_locale(name) == "en" else "zh-CN"
+
+
+def html_lang(name: str) -> str:
+    return content_key(name)
