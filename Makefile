@@ -17,7 +17,7 @@ run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install everything, then run the whole test suite (DATABASE_URL picks the database).
-test: setup
+test: setup lint
 	$(VENV)/bin/python -m pytest
 
 setup: system-packages $(INSTALLED) translations
@@ -41,7 +41,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 translations:
 	$(VENV)/bin/pybabel compile --statistics -d assessment/translations 2>&1 | grep -v "^compiling" || true
-	@test -f assessment/translations/zh_CN/LC_MESSAGES/messages.mo
+	@test -f assessment/translations/zh/LC_MESSAGES/messages.mo
 
 ## Refresh the message catalogues after changing interface text.
 messages:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -140,7 +140,9 @@ def export_command(questionnaire_id: str | None, version: int | None) -> None:
         ]
         questionnaire = candidates[0] if len(candidates) == 1 else None
     if questionnaire is None:
-        known = ", ".join(f"{q.id} v{q.version} ({q.status})" for q in library.questionnaires.values())
+        known = ", ".join(
+            f"{q.id} v{q.version} ({q.status})" for q in library.questionnaires.values()
+        )
         fail([_("No such questionnaire version. Known: %(known)s", known=known)], EXIT_BAD_INPUT)
     click.echo(json.dumps(export_questionnaire(questionnaire), ensure_ascii=False, indent=2))
 
@@ -157,12 +159,17 @@ def publish_command(path: Path) -> None:
     except PublishError as error:
         fail([str(line) for line in error.lines], EXIT_BAD_INPUT)
     click.echo(
-        _("Published %(id)s version %(version)s.", id=questionnaire.id, version=questionnaire.version)
+        _(
+            "Published %(id)s version %(version)s.",
+            id=questionnaire.id,
+            version=questionnaire.version,
+        )
     )
 
 
 @click.command("score")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
 @localized_command
 def score_command(file: click.utils.LazyFile) -> None:
     """Score answers from a JSON FILE ('-' for standard input) and print the result as JSON."""

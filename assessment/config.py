@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -20,7 +21,7 @@ def database_url_from_env(default: str | None) -> str | None:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # else generated and kept in instance/
     SQLALCHEMY_DATABASE_URI = database_url_from_env(None)  # else SQLite in instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     CONTENT_DIR = os.environ.get("ASSESSMENT_CONTENT_DIR", str(ROOT / "content"))
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")
@@ -30,5 +31,5 @@ class Config:
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-only-secret"
+    SECRET_KEY = "testing-only-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")

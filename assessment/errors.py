@@ -31,8 +31,10 @@ class ContentProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.location}: {self.message}" if self.location else (
-            f"{where}: {self.message}"
+        return (
+            f"{where}: {self.location}: {self.message}"
+            if self.location
+            else (f"{where}: {self.message}")
         )
 
 
@@ -48,7 +50,7 @@ class ContentError(AssessmentError):
         self.problems = problems
 
 
-class NotFound(AssessmentError):
+class NotFoundError(AssessmentError):
     status_code = 404
 
 

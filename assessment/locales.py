@@ -1,6 +1,7 @@
 """The languages the product speaks, and how their names map between libraries.
 
-Flask-Babel names locales ``zh_CN``; content files and HTML use ``zh-CN``.
+Flask-Babel names locales ``zh_CN`` (Babel reads it as ``zh_Hans_CN``, whose catalogue is
+found under ``translations/zh``); content files and HTML use ``zh-CN``.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ class AnswerProblem:
     value: object
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswersError(ValueError):
     def __init__(self, problems: list[AnswerProblem]) -> None:
         super().__init__(f"{len(problems)} invalid answer(s)")
         self.problems = tuple(problems)
@@ -135,7 +135,7 @@ def parse_answer(question: QuestionRule, raw: object) -> Answer | AnswerProblem:
 
 
 def parse_answers(raw_answers: Mapping[str, object], rules: ScoringRules) -> dict[str, Answer]:
-    """Read raw answers keyed by question id; raise InvalidAnswers listing every problem."""
+    """Read raw answers keyed by question id; raise InvalidAnswersError listing every problem."""
     answers: dict[str, Answer] = {}
     problems: list[AnswerProblem] = []
     for question_id, raw in raw_answers.items():
@@ -149,7 +149,7 @@ def parse_answers(raw_answers: Mapping[str, object], rules: ScoringRules) -> dic
         else:
             answers[question_id] = parsed
     if problems:
-        raise InvalidAnswers(problems)
+        raise InvalidAnswersError(problems)
     return answers
 
 
@@ -267,11 +267,9 @@ def aggregate(
 
 def score(answers: Mapping[str, Answer], rules: ScoringRules) -> AssessmentScore:
     """Score parsed answers (see ``parse_answers``); unanswered questions are simply absent."""
-    unknown_ids = [
-        question_id for question_id in answers if rules.question(question_id) is None
-    ]
+    unknown_ids = [question_id for question_id in answers if rules.question(question_id) is None]
     if unknown_ids:
-        raise InvalidAnswers(
+        raise InvalidAnswersError(
             [
                 AnswerProblem(question_id, ProblemCode.UNKNOWN_QUESTION, answers[question_id])
                 for question_id in unknown_ids

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from assessment.scoring import (
     Abstention,
     DimensionRule,
-    InvalidAnswers,
+    InvalidAnswersError,
     Level,
     ProblemCode,
     QuestionRule,
@@ -20,7 +20,9 @@ from assessment.scoring import (
 )
 
 THRESHOLDS = (Fraction(20), Fraction(40), Fraction(60), Fraction(80))
-weights = st.sampled_from([Fraction(1), Fraction(2), Fraction(3, 2), Fraction(1, 2), Fraction(7, 10)])
+weights = st.sampled_from(
+    [Fraction(1), Fraction(2), Fraction(3, 2), Fraction(1, 2), Fraction(7, 10)]
+)
 
 
 @st.composite
@@ -35,7 +37,9 @@ def rules_strategy(draw):
         )
         dimensions.append(
             DimensionRule(
-                id=f"d{d}", part=draw(st.sampled_from("AB")), weight=draw(weights),
+                id=f"d{d}",
+                part=draw(st.sampled_from("AB")),
+                weight=draw(weights),
                 questions=questions,
             )
         )
@@ -155,10 +159,13 @@ def test_dimension_with_too_few_answers_is_insufficient_never_zero(case):
         assert outcome.answered == answered
         if Fraction(answered, len(dimension.questions)) < rules.min_answered_share:
             assert outcome.status is Status.INSUFFICIENT_DATA
-            assert outcome.index is None and outcome.score is None and outcome.level is None
+            assert outcome.index is None
+            assert outcome.score is None
+            assert outcome.level is None
             assert dimension.id in result.overall.excluded_dimensions
         else:
-            assert outcome.status is Status.OK and outcome.index is not None
+            assert outcome.status is Status.OK
+            assert outcome.index is not None
 
 
 @given(rules_and_answers())
@@ -186,15 +193,25 @@ def test_counts_of_a_dimension_add_up_to_its_questions(case):
 def two_dimension_rules():
     return ScoringRules(
         dimensions=(
-            DimensionRule("alpha", "A", Fraction(1), (
-                QuestionRule("a1", Fraction(2), allow_na=False),
-                QuestionRule("a2", Fraction(1), allow_na=True),
-                QuestionRule("a3", Fraction(1), allow_na=False),
-            )),
-            DimensionRule("beta", "B", Fraction(3), (
-                QuestionRule("b1", Fraction(1), allow_na=False),
-                QuestionRule("b2", Fraction(1), allow_na=False),
-            )),
+            DimensionRule(
+                "alpha",
+                "A",
+                Fraction(1),
+                (
+                    QuestionRule("a1", Fraction(2), allow_na=False),
+                    QuestionRule("a2", Fraction(1), allow_na=True),
+                    QuestionRule("a3", Fraction(1), allow_na=False),
+                ),
+            ),
+            DimensionRule(
+                "beta",
+                "B",
+                Fraction(3),
+                (
+                    QuestionRule("b1", Fraction(1), allow_na=False),
+                    QuestionRule("b2", Fraction(1), allow_na=False),
+                ),
+            ),
         ),
         thresholds=THRESHOLDS,
         min_answered_share=Fraction(1, 2),
@@ -204,8 +221,13 @@ def two_dimension_rules():
 def test_weighted_example_matches_hand_calculation():
     rules = two_dimension_rules()
     result = score(
-        {"a1": Level(4), "a2": Abstention.NOT_APPLICABLE, "a3": Level(1),
-         "b1": Level(3), "b2": Level(2)},
+        {
+            "a1": Level(4),
+            "a2": Abstention.NOT_APPLICABLE,
+            "a3": Level(1),
+            "b1": Level(3),
+            "b2": Level(2),
+        },
         rules,
     )
     alpha, beta = result.dimensions["alpha"], result.dimensions["beta"]
@@ -217,7 +239,8 @@ def test_weighted_example_matches_hand_calculation():
     assert beta.level is Level.EMERGING
     assert result.overall.index == (50 * 1 + Fraction(75, 2) * 3) / 4
     assert result.overall.strict_level is Level.EMERGING
-    assert result.parts["A"].index == 50 and result.parts["B"].index == Fraction(75, 2)
+    assert result.parts["A"].index == 50
+    assert result.parts["B"].index == Fraction(75, 2)
 
 
 def test_insufficient_dimension_is_left_out_and_the_overall_says_so():
@@ -253,7 +276,7 @@ def test_index_exactly_on_a_threshold_reaches_that_level():
     ],
 )
 def test_invalid_raw_answers_are_reported_by_question(raw, code):
-    with pytest.raises(InvalidAnswers) as caught:
+    with pytest.raises(InvalidAnswersError) as caught:
         parse_answers({"a1": raw, "zz": 3}, two_dimension_rules())
     problems = {(p.question_id, p.code) for p in caught.value.problems}
     assert problems == {("a1", code), ("zz", ProblemCode.UNKNOWN_QUESTION)}
@@ -261,5 +284,8 @@ def test_invalid_raw_answers_are_reported_by_question(raw, code):
 
 def test_valid_raw_answers_are_read():
     answers = parse_answers({"a1": 5, "a2": "na", "a3": "unknown"}, two_dimension_rules())
-    assert answers == {"a1": Level.LEADING, "a2": Abstention.NOT_APPLICABLE,
-                       "a3": Abstention.UNKNOWN}
+    assert answers == {
+        "a1": Level.LEADING,
+        "a2": Abstention.NOT_APPLICABLE,
+        "a3": Abstention.UNKNOWN,
+    }

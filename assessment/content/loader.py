@@ -68,9 +68,7 @@ class ParsedFile:
 # YAML
 
 
-def _walk_nodes(
-    node: yaml.Node, location: Location, parsed: ParsedFile
-) -> None:
+def _walk_nodes(node: yaml.Node, location: Location, parsed: ParsedFile) -> None:
     parsed.lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -310,12 +308,10 @@ def check_parsed(parsed_files: Iterable[ParsedFile], lock: dict[str, str]) -> li
     return checked
 
 
-def missing_published(checked: list[CheckedFile], lock: dict[str, str], directory: Path) -> list[
-    ContentProblem
-]:
-    present = {
-        lock_key(*c.questionnaire.key) for c in checked if c.questionnaire is not None
-    }
+def missing_published(
+    checked: list[CheckedFile], lock: dict[str, str], directory: Path
+) -> list[ContentProblem]:
+    present = {lock_key(*c.questionnaire.key) for c in checked if c.questionnaire is not None}
     return [
         ContentProblem(
             str(directory / LOCK_FILE_NAME),

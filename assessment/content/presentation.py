@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from assessment.content.schema import Questionnaire
-from assessment.locales import babel_locale, content_key
-
-LIST_SEPARATOR = {"zh-CN": "，", "en": ", "}
+from assessment.locales import babel_locale
 
 
 def level_bands(questionnaire: Questionnaire, locale: str) -> str:
-    """``0–20 Initial, 20–40 Emerging, ...`` from the thresholds and the level names."""
+    """Each level's index band, like ``0-20 Initial, 20-40 Emerging, ...``, in ``locale``."""
+    language = babel_locale(locale)
     bounds = [Decimal(0), *questionnaire.scoring.thresholds, Decimal(100)]
-    return LIST_SEPARATOR[content_key(locale)].join(
-        f"{format_decimal(low, locale=babel_locale(locale))}–"
-        f"{format_decimal(high, locale=babel_locale(locale))} {level.name.get(locale)}"
-        for level, low, high in zip(questionnaire.levels, bounds, bounds[1:], strict=True)
-    )
+    bands = [
+        f"{format_decimal(low, locale=language)}\N{EN DASH}"
+        f"{format_decimal(high, locale=language)} {level.name.get(locale)}"
+        for level, (low, high) in zip(questionnaire.levels, pairwise(bounds), strict=True)
+    ]
+    return format_list(bands, style="standard", locale=language)
 
 
 def method_paragraphs(questionnaire: Questionnaire, locale: str) -> list[str]:

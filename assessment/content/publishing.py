@@ -31,8 +31,12 @@ def publish(path: Path) -> Questionnaire:
     text = path.read_text(encoding="utf-8")
     if len(DRAFT_STATUS_LINE.findall(text)) != 1:
         raise PublishError(
-            [_l("%(path)s: only a file with a top-level 'status: draft' line can be published",
-                path=path)]
+            [
+                _l(
+                    "%(path)s: only a file with a top-level 'status: draft' line can be published",
+                    path=path,
+                )
+            ]
         )
     published_text = DRAFT_STATUS_LINE.sub("status: published", text, count=1)
     candidate = loader.parse_yaml_text(published_text, path)

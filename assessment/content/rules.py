@@ -23,21 +23,24 @@ def _entries(data: object, key: str) -> list[tuple[int, dict]]:
     return [(position, entry) for position, entry in enumerate(value) if isinstance(entry, dict)]
 
 
+def _duplicate_message(what: str, value: str, first: str) -> str:
+    if what == "part":
+        return _l("duplicate part id '%(id)s' (first used at %(first)s)", id=value, first=first)
+    if what == "dimension":
+        return _l(
+            "duplicate dimension id '%(id)s' (first used at %(first)s)", id=value, first=first
+        )
+    return _l("duplicate question id '%(id)s' (first used at %(first)s)", id=value, first=first)
+
+
 def _duplicates(entries: list[tuple[Location, object]], what: str) -> Iterator[Problem]:
     first_seen: dict[object, Location] = {}
     for location, value in entries:
         if not isinstance(value, str):
             continue
         if value in first_seen:
-            yield (
-                location,
-                _l(
-                    "duplicate %(what)s id '%(id)s' (first used at %(first)s)",
-                    what=what,
-                    id=value,
-                    first=format_location(first_seen[value]),
-                ),
-            )
+            first = format_location(first_seen[value])
+            yield (location, _duplicate_message(what, value, first))
         else:
             first_seen[value] = location
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import string
 from decimal import Decimal
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -72,7 +73,7 @@ class Scoring(Strict):
     @field_validator("thresholds")
     @classmethod
     def thresholds_increase(cls, thresholds: list[Decimal]) -> list[Decimal]:
-        if any(later <= earlier for earlier, later in zip(thresholds, thresholds[1:])):
+        if any(later <= earlier for earlier, later in pairwise(thresholds)):
             raise ValueError("thresholds_order")
         return thresholds
 
@@ -118,9 +119,7 @@ class Questionnaire(Strict):
     title: LocalizedText
     introduction: LocalizedText
     estimated_minutes: Annotated[int, Field(ge=1, le=600, strict=True)]
-    levels: Annotated[
-        list[LevelDefinition], Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT)
-    ]
+    levels: Annotated[list[LevelDefinition], Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT)]
     parts: Annotated[list[Part], Field(min_length=1)]
     scoring: Scoring
     dimensions: Annotated[list[Dimension], Field(min_length=1)]

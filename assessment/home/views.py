@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from assessment import locales
 from assessment.content.presentation import method_paragraphs
 from assessment.content.registry import current_library
-from assessment.errors import NotFound
+from assessment.errors import NotFoundError
 
 bp = Blueprint("home", __name__)
 
@@ -20,7 +20,7 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     questionnaire = current_library().latest_published()
     if questionnaire is None:
-        raise NotFound()
+        raise NotFoundError()
     locale = str(get_locale())
     return render_template(
         "home/index.html",

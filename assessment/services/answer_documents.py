@@ -38,8 +38,9 @@ def describe_answer_problem(problem: scoring.AnswerProblem) -> str:
     if problem.code is code.UNKNOWN_QUESTION:
         return _("%(id)s: no such question in this questionnaire", id=problem.question_id)
     if problem.code is code.LEVEL_OUT_OF_RANGE:
-        return _("%(id)s: level %(value)s is out of range (1 to 5)", id=problem.question_id,
-                 value=value)
+        return _(
+            "%(id)s: level %(value)s is out of range (1 to 5)", id=problem.question_id, value=value
+        )
     if problem.code is code.NA_NOT_ALLOWED:
         return _('%(id)s: "na" is not allowed for this question', id=problem.question_id)
     return _(
@@ -54,8 +55,14 @@ def parse_document_text(text: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise AnswerDocumentError(
-            [_("not valid JSON: %(reason)s (line %(line)s, column %(column)s)",
-               reason=error.msg, line=error.lineno, column=error.colno)]
+            [
+                _(
+                    "not valid JSON: %(reason)s (line %(line)s, column %(column)s)",
+                    reason=error.msg,
+                    line=error.lineno,
+                    column=error.colno,
+                )
+            ]
         ) from None
 
 
@@ -91,15 +98,21 @@ def read_answer_document(document: object, library: ContentLibrary) -> AnswerDoc
     questionnaire = library.get(questionnaire_id, version)
     if questionnaire is None:
         known = ", ".join(
-            f"{q.id} v{q.version}" for q in sorted(library.questionnaires.values(),
-                                                   key=lambda q: q.key)
+            f"{q.id} v{q.version}"
+            for q in sorted(library.questionnaires.values(), key=lambda q: q.key)
         )
         raise AnswerDocumentError(
-            [_("unknown questionnaire %(id)s version %(version)s (known: %(known)s)",
-               id=questionnaire_id, version=version, known=known)]
+            [
+                _(
+                    "unknown questionnaire %(id)s version %(version)s (known: %(known)s)",
+                    id=questionnaire_id,
+                    version=version,
+                    known=known,
+                )
+            ]
         )
     try:
         answers = scoring.parse_answers(raw_answers, questionnaire.scoring_rules)
-    except scoring.InvalidAnswers as error:
+    except scoring.InvalidAnswersError as error:
         raise AnswerDocumentError([describe_answer_problem(p) for p in error.problems]) from None
     return AnswerDocument(questionnaire, answers)

@@ -44,7 +44,12 @@ def test_shipped_content_passes_the_check(runner):
 
 def test_shipped_questionnaire_covers_the_framework(questionnaire):
     assert [d.id for d in questionnaire.dimensions] == [
-        "model", "technology", "industry", "data", "cost", "talent"
+        "model",
+        "technology",
+        "industry",
+        "data",
+        "cost",
+        "talent",
     ]
     assert {d.part for d in questionnaire.dimensions[:3]} == {"A"}
     assert {d.part for d in questionnaire.dimensions[3:]} == {"B"}
@@ -68,7 +73,9 @@ def test_missing_translation_names_the_language_and_place(runner, tmp_path):
     result = check(runner, path)
     assert result.exit_code == 1
     assert f"{path}:" in result.output
-    assert reported(result.output, "dimensions[2].questions[4].levels[3].en", "the en text is missing")
+    assert reported(
+        result.output, "dimensions[2].questions[4].levels[3].en", "the en text is missing"
+    )
 
 
 def test_empty_chinese_text_is_reported(runner, tmp_path):
@@ -221,8 +228,12 @@ def test_app_with_broken_content_shows_a_clear_page_not_a_traceback(tmp_path):
     data = shipped_data()
     data["dimensions"][0]["weight"] = 0
     write(tmp_path, draft(data))
-    app = create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
-                      "CONTENT_DIR": str(tmp_path)})
+    app = create_app(
+        {
+            **{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
+            "CONTENT_DIR": str(tmp_path),
+        }
+    )
     response = app.test_client().get("/", headers={"Accept-Language": "en"})
     assert response.status_code == 503
     assert b"questionnaire content has problems" in response.data
