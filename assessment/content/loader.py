@@ -187,6 +187,11 @@ def _pydantic_message(error: ErrorDetails) -> str:
             "unknown placeholder in braces; the method text may use {min_answered_share} "
             "and {level_bands}"
         )
+    if kind == "value_error" and "cjk_space" in error["msg"]:
+        return _l(
+            "white space between Chinese characters; write Chinese on one line "
+            "(a folded '>-' block joins lines with spaces)"
+        )
     if kind == "value_error" and "method_braces" in error["msg"]:
         return _l("unbalanced braces; write {{ and }} for literal braces")
     return error["msg"]
@@ -311,7 +316,12 @@ def check_parsed(parsed_files: Iterable[ParsedFile], lock: dict[str, str]) -> li
 def missing_published(
     checked: list[CheckedFile], lock: dict[str, str], directory: Path
 ) -> list[ContentProblem]:
-    present = {lock_key(*c.questionnaire.key) for c in checked if c.questionnaire is not None}
+    """Pinned versions that no file claims, even an invalid one, any more."""
+    present = {
+        lock_key(str(c.parsed.data.get("id")), c.parsed.data.get("version"))
+        for c in checked
+        if isinstance(c.parsed.data, dict)
+    }
     return [
         ContentProblem(
             str(directory / LOCK_FILE_NAME),

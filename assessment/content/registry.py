@@ -20,8 +20,11 @@ def init_content(app: Flask) -> None:
     try:
         app.extensions[EXTENSION_KEY] = load_library(Path(app.config["CONTENT_DIR"]))
     except ContentError as error:
-        for problem in error.problems:
-            log.error("content problem: %s", problem)
+        log.error(
+            "the content in %s has %d problem(s); run 'flask content check' to list them",
+            app.config["CONTENT_DIR"],
+            len(error.problems),
+        )
         app.extensions[EXTENSION_KEY] = error
 
 

@@ -6,6 +6,7 @@ versions) are checked in ``rules.py`` so that every problem of a file is reporte
 
 from __future__ import annotations
 
+import re
 import string
 from decimal import Decimal
 from fractions import Fraction
@@ -30,11 +31,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+# Chinese characters and full-width punctuation; white space between two of them is a slip,
+# most often a YAML folded line (">-") that joined two lines of Chinese with a space.
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+SPACE_BETWEEN_CJK = re.compile(f"[{CJK}][ \\t]+[{CJK}]")
+
+
 class LocalizedText(Strict):
     """A text a person reads, in both languages."""
 
     zh_cn: NonEmptyText = Field(alias="zh-CN")
     en: NonEmptyText
+
+    @field_validator("zh_cn")
+    @classmethod
+    def no_space_between_chinese_characters(cls, text: str) -> str:
+        if SPACE_BETWEEN_CJK.search(text):
+            raise ValueError("cjk_space")
+        return text
 
     def get(self, locale: str) -> str:
         return self.en if content_key(locale) == "en" else self.zh_cn

@@ -237,3 +237,22 @@ def test_app_with_broken_content_shows_a_clear_page_not_a_traceback(tmp_path):
     response = app.test_client().get("/", headers={"Accept-Language": "en"})
     assert response.status_code == 503
     assert b"questionnaire content has problems" in response.data
+
+
+def test_space_between_chinese_characters_is_reported(runner, tmp_path):
+    data = draft(shipped_data())
+    data["introduction"]["zh-CN"] = "本自评帮助企业看清自己， 二是让人工智能真正落地"
+    data["dimensions"][0]["summary"]["zh-CN"] = "衡量 AI 应用的程度"  # spaces around Latin are fine
+    result = check(runner, write(tmp_path, data))
+    assert reported(result.output, "introduction.zh-CN", "white space between Chinese characters")
+    assert "dimensions[0].summary" not in result.output
+
+
+def test_invalid_published_file_is_not_reported_as_missing(runner, tmp_path):
+    data = shipped_data()
+    data["dimensions"][0]["weight"] = 0
+    write(tmp_path, data)
+    (tmp_path / "published.lock").write_text(json.dumps({"iiai-maturity@1": "sha256:0"}))
+    result = check(runner, tmp_path)
+    assert reported(result.output, "dimensions[0].weight", "must be greater than 0")
+    assert "no file any more" not in result.output
