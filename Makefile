@@ -14,6 +14,10 @@ PORT        ?= 5000
 ## Install everything, then serve the app at http://$(HOST):$(PORT)/
 run: setup
 	$(FLASK) content check
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	@$(FLASK) assessments list --links --base-url http://$(HOST):$(PORT)
+	@echo "\nOpen http://$(HOST):$(PORT)/ (the links above lead to each assessment)\n"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install everything, then run the whole test suite (DATABASE_URL picks the database).

@@ -43,11 +43,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from assessment.errors import register_error_handlers
     from assessment.home.views import bp as home_bp
+    from assessment.questionnaire.views import bp as questionnaire_bp
     from assessment.templating import init_templating
 
     init_templating(app)
 
     app.register_blueprint(home_bp)
+    app.register_blueprint(questionnaire_bp)
     register_error_handlers(app)
 
     from assessment.cli import register_commands

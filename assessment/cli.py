@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,91 @@ def score_command(file: click.utils.LazyFile) -> None:
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 
 
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only into a database with no assessments.")
+@with_appcontext
+@localized_command
+def demo_command(if_empty: bool) -> None:
+    """Load three demo organisations with two years of assessments and a draft."""
+    from assessment.services.demo import database_is_empty, load_demo, read_demo
+
+    if if_empty and not database_is_empty():
+        click.echo(_("The database already has assessments; no demo data loaded."))
+        return
+    library = library_or_exit()
+    questionnaire = library.latest_published()
+    if questionnaire is None:
+        fail([_("No published questionnaire to load demo data for.")], EXIT_CONTENT)
+    created = load_demo(questionnaire, read_demo(Path(current_app.config["CONTENT_DIR"])))
+    click.echo(_("Loaded %(count)s demo assessments.", count=len(created)))
+
+
+assessments_cli = AppGroup("assessments", help="List and inspect assessments.")
+
+
+@assessments_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--links", is_flag=True, help="Add each assessment's private link.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is served, for --links.",
+)
+@localized_command
+def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
+    """Every assessment: id, organisation, questionnaire version, status, dates, index."""
+    from assessment.services.listing import assessment_rows
+
+    rows = assessment_rows()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(_("No assessments yet."))
+        return
+    headers = [
+        _("ID"),
+        _("Organisation"),
+        _("Questionnaire"),
+        _("Status"),
+        _("Created"),
+        _("Submitted"),
+        _("Index"),
+    ] + ([_("Link")] if links else [])
+    table = [
+        [
+            str(row["id"]),
+            row["organisation"] or "—",
+            f"{row['questionnaire']['id']} v{row['questionnaire']['version']}",
+            row["status"],
+            row["created_at"][:10],
+            (row["submitted_at"] or "—")[:10],
+            row["overall_index_display"] or "—",
+        ]
+        + ([base_url.rstrip("/") + row["resume_path"]] if links else [])
+        for row in rows
+    ]
+    click.echo(format_table(headers, table))
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = [
+        "  ".join(
+            cell + " " * (width - display_width(cell))
+            for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in [headers, *rows]
+    ]
+    return "\n".join(lines)
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(content_cli)
-    app.cli.add_command(score_command)
+    for command in (content_cli, score_command, demo_command, assessments_cli):
+        app.cli.add_command(command)

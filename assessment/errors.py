@@ -55,7 +55,7 @@ class NotFoundError(AssessmentError):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.is_json
 
 
 def register_error_handlers(app: Flask) -> None:

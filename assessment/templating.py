@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from assessment import locales
 from assessment.content.schema import LocalizedText
+from assessment.numbers import display_index
 
 
 def current_locale() -> str:
@@ -18,6 +19,10 @@ def init_templating(app: Flask) -> None:
     def localize(text: LocalizedText) -> str:
         """A content text in the page's language."""
         return text.get(current_locale())
+
+    @app.template_filter("index_text")
+    def index_text(index: float) -> str:
+        return display_index(index)
 
     @app.context_processor
     def locale_globals() -> dict[str, str]:

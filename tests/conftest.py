@@ -1,12 +1,39 @@
+"""Fixtures: an app on the test database (DATABASE_URL, default in-memory SQLite)."""
+
+import re
+
 import pytest
+from sqlalchemy import text
 
 from assessment import create_app
 from assessment.config import TestingConfig
+from assessment.extensions import db
+
+
+@pytest.fixture(scope="session")
+def _fresh_schema():
+    """Start the session with the models' tables, and nothing left from earlier runs."""
+    app = create_app(TestingConfig)
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.create_all()
+        db.engine.dispose()
 
 
 @pytest.fixture
-def app():
-    return create_app(TestingConfig)
+def app(_fresh_schema):
+    app = create_app(TestingConfig)
+    with app.app_context():
+        db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -25,3 +52,8 @@ def questionnaire(app):
         from assessment.content.registry import current_library
 
         return current_library().latest_published()
+
+
+def form_token(page: str) -> str:
+    """The form token of a rendered page, as a browser would post it."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]

@@ -10,23 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from flask_babel import lazy_gettext as _l
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from assessment.content import rules
 from assessment.content.rules import Location, format_location
-from assessment.content.schema import Questionnaire
+from assessment.content.schema import OrganisationOptions, Questionnaire
 from assessment.errors import ContentError, ContentProblem
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE_NAME = "published.lock"
+ORGANISATION_OPTIONS_FILE = Path("reference") / "organisation.yaml"
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -197,8 +199,15 @@ def _pydantic_message(error: ErrorDetails) -> str:
     return error["msg"]
 
 
-def validate(parsed: ParsedFile) -> Questionnaire | None:
-    """Validate a parsed file; problems are added to ``parsed.problems``."""
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate(
+    parsed: ParsedFile,
+    model: type[Model] = Questionnaire,
+    cross_problems: Callable[[object], list[tuple[Location, str]]] = rules.cross_problems,
+) -> Model | None:
+    """Validate a parsed file as ``model``; problems are added to ``parsed.problems``."""
     if parsed.problems and parsed.data is None:
         return None
     if not isinstance(parsed.data, dict):
@@ -207,17 +216,17 @@ def validate(parsed: ParsedFile) -> Questionnaire | None:
         )
         return None
     parsed.problems.extend(
-        parsed.problem(location, message) for location, message in rules.cross_problems(parsed.data)
+        parsed.problem(location, message) for location, message in cross_problems(parsed.data)
     )
     try:
-        questionnaire = Questionnaire.model_validate(parsed.data)
+        validated = model.model_validate(parsed.data)
     except ValidationError as error:
         parsed.problems.extend(
             parsed.problem(tuple(detail["loc"]), _pydantic_message(detail))
             for detail in error.errors(include_url=False)
         )
         return None
-    return questionnaire if not parsed.problems else None
+    return validated if not parsed.problems else None
 
 
 # ---------------------------------------------------------------------------
@@ -317,6 +326,8 @@ def missing_published(
     checked: list[CheckedFile], lock: dict[str, str], directory: Path
 ) -> list[ContentProblem]:
     """Pinned versions that no file claims, even an invalid one, any more."""
+    if any(c.parsed.data is None for c in checked):
+        return []  # a file that cannot be read may be the one; its own problem is reported
     present = {
         lock_key(str(c.parsed.data.get("id")), c.parsed.data.get("version"))
         for c in checked
@@ -345,6 +356,7 @@ def all_problems(checked: Iterable[CheckedFile]) -> Iterator[ContentProblem]:
 @dataclass(frozen=True)
 class ContentLibrary:
     questionnaires: dict[tuple[str, int], Questionnaire]
+    organisation_options: OrganisationOptions
 
     def get(self, questionnaire_id: str, version: int) -> Questionnaire | None:
         return self.questionnaires.get((questionnaire_id, version))
@@ -373,10 +385,14 @@ def load_library(directory: Path) -> ContentLibrary:
     lock, problems = read_lock(directory)
     checked = check_files(content_files(directory), lock)
     problems += list(all_problems(checked)) + missing_published(checked, lock, directory)
-    if problems:
+    options_file = parse_yaml(directory / ORGANISATION_OPTIONS_FILE)
+    options = validate(options_file, OrganisationOptions, rules.option_problems)
+    problems += options_file.problems
+    if problems or options is None:
         raise ContentError(problems)
     library = ContentLibrary(
-        {c.questionnaire.key: c.questionnaire for c in checked if c.questionnaire is not None}
+        {c.questionnaire.key: c.questionnaire for c in checked if c.questionnaire is not None},
+        options,
     )
     log.info("loaded %d questionnaire version(s) from %s", len(library.questionnaires), directory)
     return library

@@ -24,6 +24,8 @@ def _entries(data: object, key: str) -> list[tuple[int, dict]]:
 
 
 def _duplicate_message(what: str, value: str, first: str) -> str:
+    if what == "option":
+        return _l("duplicate choice id '%(id)s' (first used at %(first)s)", id=value, first=first)
     if what == "part":
         return _l("duplicate part id '%(id)s' (first used at %(first)s)", id=value, first=first)
     if what == "dimension":
@@ -87,6 +89,15 @@ def cross_problems(data: object) -> list[Problem]:
                     ),
                 )
             )
+    return problems
+
+
+def option_problems(data: object) -> list[Problem]:
+    problems: list[Problem] = []
+    for key in ("industries", "size_bands"):
+        problems += _duplicates(
+            [((key, i, "id"), option.get("id")) for i, option in _entries(data, key)], "option"
+        )
     return problems
 
 

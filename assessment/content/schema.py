@@ -181,3 +181,21 @@ class Questionnaire(Strict):
             thresholds=tuple(Fraction(t) for t in self.scoring.thresholds),
             min_answered_share=Fraction(self.scoring.min_answered_share),
         )
+
+
+class Option(Strict):
+    id: Identifier
+    name: LocalizedText
+
+
+class OrganisationOptions(Strict):
+    """The choices an organisation describes itself with (content/reference/)."""
+
+    industries: Annotated[list[Option], Field(min_length=1)]
+    size_bands: Annotated[list[Option], Field(min_length=1)]
+
+    def industry(self, option_id: str) -> Option | None:
+        return next((o for o in self.industries if o.id == option_id), None)
+
+    def size_band(self, option_id: str) -> Option | None:
+        return next((o for o in self.size_bands if o.id == option_id), None)

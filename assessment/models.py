@@ -1,0 +1,130 @@
+"""The database: organisations, their assessments, and the answers given.
+
+An assessment keeps the questionnaire id and version it was answered on, and, once
+submitted, the score computed then, so that a report made years later shows the same
+numbers and can still be explained by that version's content.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assessment.extensions import db
+
+RESUME_TOKEN_BYTES = 32
+ANSWER_VALUES = ("1", "2", "3", "4", "5", "na", "unknown")
+COMMENT_MAX_LENGTH = 4000
+NAME_MAX_LENGTH = 200
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_resume_token() -> str:
+    return secrets.token_urlsafe(RESUME_TOKEN_BYTES)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use utc_now()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class AssessmentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    industry: Mapped[str] = mapped_column(String(40))
+    size_band: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="organisation", order_by="Assessment.created_at"
+    )
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessment"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=AssessmentStatus.DRAFT)
+    resume_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_resume_token)
+    respondent_name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    locale: Mapped[str] = mapped_column(String(16), default="zh_CN")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The score as computed at submission (scoring.to_dict), kept so it never changes.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="assessments")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id"),
+        CheckConstraint(
+            "value IS NULL OR value IN ('1', '2', '3', '4', '5', 'na', 'unknown')",
+            name="value_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the unique constraint, whose first column it is.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    # "1".."5", "na", "unknown"; None when only a comment was given.
+    value: Mapped[str | None] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

@@ -1,0 +1,94 @@
+"""Forms of the questionnaire: fixed ones, and one built from content per dimension."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from assessment.content.schema import Dimension, OrganisationOptions
+from assessment.models import COMMENT_MAX_LENGTH, NAME_MAX_LENGTH
+
+NOT_APPLICABLE = "na"
+UNKNOWN = "unknown"
+
+
+class SubmitForm(FlaskForm):
+    pass
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
+    )
+    industry = SelectField(_l("Industry"), validators=[DataRequired()])
+    size_band = SelectField(_l("Number of employees"), validators=[DataRequired()])
+    region = StringField(
+        _l("Region or city (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
+    )
+    respondent_name = StringField(
+        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
+    )
+
+    def set_choices(self, options: OrganisationOptions, locale: str) -> None:
+        placeholder = [("", _l("Choose…"))]
+        self.industry.choices = placeholder + [
+            (o.id, o.name.get(locale)) for o in options.industries
+        ]
+        self.size_band.choices = placeholder + [
+            (o.id, o.name.get(locale)) for o in options.size_bands
+        ]
+
+
+def answer_field_name(question_id: str) -> str:
+    return f"q_{question_id}"
+
+
+def comment_field_name(question_id: str) -> str:
+    return f"c_{question_id}"
+
+
+class DimensionFormBase(FlaskForm):
+    question_ids: tuple[str, ...] = ()
+
+    def answer_field(self, question_id: str) -> Field:
+        return self[answer_field_name(question_id)]
+
+    def comment_field(self, question_id: str) -> Field:
+        return self[comment_field_name(question_id)]
+
+
+def make_dimension_form(dimension: Dimension, locale: str) -> type[DimensionFormBase]:
+    """A form class for one dimension's page: a radio group and a comment per question."""
+
+    class DimensionForm(DimensionFormBase):
+        question_ids = tuple(q.id for q in dimension.questions)
+
+    for question in dimension.questions:
+        choices = [
+            (str(level), descriptor.get(locale))
+            for level, descriptor in enumerate(question.levels, start=1)
+        ]
+        if question.allow_na:
+            choices.append((NOT_APPLICABLE, _l("Not applicable")))
+        choices.append((UNKNOWN, _l("Don't know")))
+        setattr(
+            DimensionForm,
+            answer_field_name(question.id),
+            RadioField(
+                question.prompt.get(locale),
+                choices=choices,
+                validators=[Optional()],
+                validate_choice=True,
+            ),
+        )
+        setattr(
+            DimensionForm,
+            comment_field_name(question.id),
+            TextAreaField(
+                _l("Comment (optional)"),
+                validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],
+            ),
+        )
+    return DimensionForm

@@ -1,0 +1,305 @@
+"""The questionnaire a respondent fills in, page by page, resumable by its link.
+
+An assessment is reached by its unguessable resume token. Pages post ordinary forms and
+work without JavaScript; with it, answers also autosave as they change.
+
+Form tokens never cost a person their answers: a page posted with an expired token is
+saved when the request comes from this site (its Origin or Referer), and otherwise
+shown again with every posted answer kept and a message to press Save once more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from assessment.content.registry import current_library
+from assessment.content.schema import Questionnaire
+from assessment.errors import NotFoundError
+from assessment.extensions import csrf
+from assessment.models import Assessment
+from assessment.questionnaire.forms import (
+    OrganisationForm,
+    SubmitForm,
+    answer_field_name,
+    comment_field_name,
+    make_dimension_form,
+)
+from assessment.results import build_results
+from assessment.services import assessments as service
+from assessment.templating import current_locale
+
+bp = Blueprint("questionnaire", __name__)
+csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
+
+
+def _same_origin() -> bool:
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    return bool(parts.scheme and parts.netloc) and (
+        f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+    )
+
+
+def _token_is_valid(token: str | None) -> bool:
+    try:
+        validate_csrf(token)
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+def _load(token: str) -> tuple[Assessment, Questionnaire]:
+    assessment = service.find_by_token(token)
+    return assessment, service.questionnaire_of(assessment, current_library())
+
+
+def _page_context(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
+    return {
+        "assessment": assessment,
+        "questionnaire": questionnaire,
+        "progress": service.progress(assessment, questionnaire),
+        "resume_url": url_for(
+            "questionnaire.resume", token=assessment.resume_token, _external=True
+        ),
+    }
+
+
+@bp.post("/start")
+def start() -> Response:
+    questionnaire = current_library().latest_published()
+    if questionnaire is None:
+        raise NotFoundError()
+    if not (_token_is_valid(request.form.get("csrf_token")) or _same_origin()):
+        flash(_("Your session had expired. Press Start again."), "warning")
+        return redirect(url_for("home.index"))
+    assessment = service.start(questionnaire, current_locale())
+    return redirect(url_for("questionnaire.organisation", token=assessment.resume_token))
+
+
+@bp.get("/a/<token>")
+def resume(token: str) -> Response:
+    """Where a resume link leads: the first place that still needs the person."""
+    assessment, questionnaire = _load(token)
+    if assessment.is_submitted:
+        return redirect(url_for("questionnaire.results", token=token))
+    if assessment.organisation is None:
+        return redirect(url_for("questionnaire.organisation", token=token))
+    for dimension in service.progress(assessment, questionnaire).dimensions:
+        if not dimension.complete:
+            return redirect(
+                url_for("questionnaire.dimension", token=token, dimension_id=dimension.dimension_id)
+            )
+    return redirect(url_for("questionnaire.review", token=token))
+
+
+@bp.route("/a/<token>/organisation", methods=["GET", "POST"])
+def organisation(token: str) -> Response | str | tuple[str, int]:
+    assessment, questionnaire = _load(token)
+    if assessment.is_submitted:
+        return redirect(url_for("questionnaire.results", token=token))
+    form = OrganisationForm(meta={"csrf": False})
+    form.set_choices(current_library().organisation_options, current_locale())
+    if request.method == "GET" and assessment.organisation is not None:
+        org = assessment.organisation
+        form.name.data, form.industry.data = org.name, org.industry
+        form.size_band.data, form.region.data = org.size_band, org.region
+        form.respondent_name.data = assessment.respondent_name
+    status = 200
+    if request.method == "POST":
+        token_ok = _token_is_valid(request.form.get("csrf_token")) or _same_origin()
+        if token_ok and form.validate():
+            service.save_organisation(
+                assessment,
+                name=form.name.data.strip(),
+                industry=form.industry.data,
+                size_band=form.size_band.data,
+                region=(form.region.data or "").strip(),
+                respondent_name=(form.respondent_name.data or "").strip(),
+            )
+            first = questionnaire.dimensions[0].id
+            return redirect(url_for("questionnaire.dimension", token=token, dimension_id=first))
+        status = 400
+        if not token_ok:
+            flash(
+                _("Your session had expired, so nothing was saved. Press Continue again."),
+                "warning",
+            )
+    return render_template(
+        "questionnaire/organisation.html", form=form, **_page_context(assessment, questionnaire)
+    ), status
+
+
+def _posted_answers(
+    questionnaire: Questionnaire, dimension_id: str
+) -> dict[str, service.PostedAnswer]:
+    """The answers a page posted, plus any q_ field naming another question (to reject)."""
+    page_ids = {q.id for q in questionnaire.dimension(dimension_id).questions}
+    posted_ids = {key[2:] for key in request.form if key.startswith(("q_", "c_"))} | page_ids
+    return {
+        question_id: service.PostedAnswer(
+            value=request.form.get(answer_field_name(question_id), ""),
+            comment=request.form.get(comment_field_name(question_id), ""),
+        )
+        for question_id in sorted(posted_ids)
+    }
+
+
+@bp.route("/a/<token>/dimension/<dimension_id>", methods=["GET", "POST"])
+def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]:
+    assessment, questionnaire = _load(token)
+    if assessment.is_submitted:
+        return redirect(url_for("questionnaire.results", token=token))
+    ids = [d.id for d in questionnaire.dimensions]
+    if dimension_id not in ids:
+        raise NotFoundError(_("This questionnaire has no such section."))
+    position = ids.index(dimension_id)
+    content = questionnaire.dimension(dimension_id)
+    form_class = make_dimension_form(content, current_locale())
+    saved = service.answers_by_question(assessment)
+    status = 200
+    errors: list[str] = []
+
+    if request.method == "POST":
+        form = form_class(meta={"csrf": False})
+        if _token_is_valid(request.form.get("csrf_token")) or _same_origin():
+            try:
+                service.save_answers(
+                    assessment, questionnaire, _posted_answers(questionnaire, dimension_id)
+                )
+            except service.InvalidAnswerError as error:
+                errors, status = error.problems, error.status_code
+            else:
+                action = request.form.get("action", "save")
+                if action == "next" and position + 1 < len(ids):
+                    target = url_for(
+                        "questionnaire.dimension", token=token, dimension_id=ids[position + 1]
+                    )
+                elif action == "back" and position > 0:
+                    target = url_for(
+                        "questionnaire.dimension", token=token, dimension_id=ids[position - 1]
+                    )
+                elif action == "back":
+                    target = url_for("questionnaire.organisation", token=token)
+                elif action in ("next", "review"):
+                    target = url_for("questionnaire.review", token=token)
+                else:
+                    flash(_("Your answers are saved."), "success")
+                    target = url_for(
+                        "questionnaire.dimension", token=token, dimension_id=dimension_id
+                    )
+                return redirect(target)
+        else:
+            status = 400
+            errors = [
+                _(
+                    "Your session had expired, so this page was not saved. Your answers are "
+                    "still below: press Save to keep them."
+                )
+            ]
+    else:
+        form = form_class(
+            meta={"csrf": False},
+            data={
+                **{answer_field_name(q): a.value for q, a in saved.items()},
+                **{comment_field_name(q): a.comment for q, a in saved.items()},
+            },
+        )
+    return render_template(
+        "questionnaire/dimension.html",
+        form=form,
+        dimension=content,
+        position=position,
+        previous_id=ids[position - 1] if position > 0 else None,
+        next_id=ids[position + 1] if position + 1 < len(ids) else None,
+        errors=errors,
+        **_page_context(assessment, questionnaire),
+    ), status
+
+
+@bp.post("/a/<token>/autosave")
+def autosave(token: str) -> tuple[Response, int]:
+    """Save one question as it changes (JavaScript); JSON in, JSON out."""
+    assessment, questionnaire = _load(token)
+    if not (_token_is_valid(request.headers.get("X-CSRFToken")) or _same_origin()):
+        return jsonify(error=_("Not saved: your session has expired. Press Save.")), 400
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("question_id"), str):
+        return jsonify(error=_("Not saved: the request was not understood.")), 400
+    value, comment = body.get("value", ""), body.get("comment", "")
+    if not isinstance(value, str) or not isinstance(comment, str):
+        return jsonify(error=_("Not saved: the request was not understood.")), 400
+    service.save_answers(
+        assessment,
+        questionnaire,
+        {body["question_id"]: service.PostedAnswer(value=value, comment=comment)},
+    )
+    progress = service.progress(assessment, questionnaire)
+    return jsonify(
+        saved=True,
+        answered=progress.answered,
+        total=progress.total,
+        dimensions={d.dimension_id: d.answered for d in progress.dimensions},
+    ), 200
+
+
+@bp.get("/a/<token>/review")
+def review(token: str) -> Response | str:
+    assessment, questionnaire = _load(token)
+    if assessment.is_submitted:
+        return redirect(url_for("questionnaire.results", token=token))
+    missing = set(service.unanswered_questions(assessment, questionnaire))
+    return render_template(
+        "questionnaire/review.html",
+        missing=missing,
+        form=SubmitForm(meta={"csrf": False}),
+        **_page_context(assessment, questionnaire),
+    )
+
+
+@bp.post("/a/<token>/submit")
+def submit(token: str) -> Response:
+    assessment, questionnaire = _load(token)
+    if not (_token_is_valid(request.form.get("csrf_token")) or _same_origin()):
+        flash(
+            _("Your session had expired, so the assessment was not submitted. Press Submit again."),
+            "warning",
+        )
+        return redirect(url_for("questionnaire.review", token=token))
+    try:
+        service.submit(assessment, questionnaire)
+    except service.IncompleteAssessmentError as error:
+        flash(str(error.message), "warning")
+        return redirect(url_for("questionnaire.review", token=token))
+    return redirect(url_for("questionnaire.results", token=token))
+
+
+@bp.get("/a/<token>/results")
+def results(token: str) -> Response | str:
+    assessment, questionnaire = _load(token)
+    if not assessment.is_submitted:
+        return redirect(url_for("questionnaire.review", token=token))
+    answer_values = {a.question_id: a.value for a in assessment.answers}
+    view = build_results(
+        questionnaire,
+        service.result_of(assessment, questionnaire),
+        answer_values,
+        current_locale(),
+    )
+    return render_template(
+        "questionnaire/results.html", results=view, **_page_context(assessment, questionnaire)
+    )

@@ -1,0 +1,185 @@
+"""What a results page or report shows, built from a stored score and the content.
+
+Everything here is plain values in the reader's language: templates only lay them out.
+The numbers come from the score as computed by ``scoring`` (stored at submission),
+shown with the rounding rules of ``numbers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessment.charts import RadarChart, radar
+from assessment.content.presentation import level_bands, method_paragraphs
+from assessment.content.schema import Questionnaire
+from assessment.numbers import display_index, display_score
+
+MAIN_GAP_COUNT = 5
+TOP_LEVEL = 5
+
+
+@dataclass(frozen=True)
+class LevelView:
+    number: int
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class AggregateView:
+    name: str
+    index: str | None
+    index_value: float | None
+    level: LevelView | None
+    status: str  # ok | partial | insufficient_data
+    excluded: tuple[str, ...]  # names of the dimensions left out
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    dimension_id: str
+    dimension_name: str
+    prompt: str
+    level: int
+    descriptor: str
+    next_descriptor: str | None
+
+
+@dataclass(frozen=True)
+class DimensionCard:
+    id: str
+    part: str
+    name: str
+    summary: str
+    status: str  # ok | insufficient_data
+    score: str | None
+    index: str | None
+    index_value: float | None
+    level: LevelView | None
+    questions: int
+    answered: int
+    not_applicable: int
+    unknown: int
+    unanswered: int
+    recommendation: str | None
+    next_level: LevelView | None
+    lowest: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    overall: AggregateView
+    strict_level: LevelView | None
+    parts: tuple[AggregateView, ...]
+    dimensions: tuple[DimensionCard, ...]
+    main_gaps: tuple[QuestionView, ...]
+    radar: RadarChart
+    level_bands: str
+    method: tuple[str, ...]
+
+
+def _level(questionnaire: Questionnaire, number: int | None, locale: str) -> LevelView | None:
+    if number is None:
+        return None
+    definition = questionnaire.level(number)
+    return LevelView(number, definition.name.get(locale), definition.meaning.get(locale))
+
+
+def _aggregate(
+    questionnaire: Questionnaire, name: str, outcome: Mapping[str, Any], locale: str
+) -> AggregateView:
+    index = outcome["index"]
+    return AggregateView(
+        name=name,
+        index=display_index(index) if index is not None else None,
+        index_value=index,
+        level=_level(questionnaire, outcome["level"], locale),
+        status=outcome["status"],
+        excluded=tuple(
+            questionnaire.dimension(d).name.get(locale) for d in outcome["excluded_dimensions"]
+        ),
+    )
+
+
+def _levelled_questions(
+    questionnaire: Questionnaire, answer_values: Mapping[str, str | None], locale: str
+) -> list[QuestionView]:
+    """Questions answered with a level: lowest level first, then the heaviest."""
+    views = []
+    for dimension in questionnaire.dimensions:
+        for position, question in enumerate(dimension.questions):
+            value = answer_values.get(question.id)
+            if value is None or not value.isdigit():
+                continue
+            level = int(value)
+            view = QuestionView(
+                id=question.id,
+                dimension_id=dimension.id,
+                dimension_name=dimension.name.get(locale),
+                prompt=question.prompt.get(locale),
+                level=level,
+                descriptor=question.levels[level - 1].get(locale),
+                next_descriptor=question.levels[level].get(locale) if level < TOP_LEVEL else None,
+            )
+            views.append(((level, -float(question.weight), position), view))
+    return [view for _, view in sorted(views, key=lambda item: item[0])]
+
+
+def build_results(
+    questionnaire: Questionnaire,
+    result: Mapping[str, Any],
+    answer_values: Mapping[str, str | None],
+    locale: str,
+    part_names: Mapping[str, str] | None = None,
+) -> ResultsView:
+    """The results of one assessment: ``result`` is ``scoring.to_dict`` output."""
+    levelled = _levelled_questions(questionnaire, answer_values, locale)
+    below_top = [view for view in levelled if view.level < TOP_LEVEL]
+
+    cards = []
+    for dimension in questionnaire.dimensions:
+        outcome = result["dimensions"][dimension.id]
+        level = outcome["level"]
+        cards.append(
+            DimensionCard(
+                id=dimension.id,
+                part=dimension.part,
+                name=dimension.name.get(locale),
+                summary=dimension.summary.get(locale),
+                status=outcome["status"],
+                score=display_score(outcome["score"]) if outcome["score"] is not None else None,
+                index=display_index(outcome["index"]) if outcome["index"] is not None else None,
+                index_value=outcome["index"],
+                level=_level(questionnaire, level, locale),
+                questions=outcome["questions"],
+                answered=outcome["answered"],
+                not_applicable=outcome["na"],
+                unknown=outcome["unknown"],
+                unanswered=outcome["unanswered"],
+                recommendation=(
+                    dimension.recommendations[level - 1].get(locale) if level else None
+                ),
+                next_level=_level(questionnaire, level + 1, locale)
+                if level and level < TOP_LEVEL
+                else None,
+                lowest=tuple(v for v in below_top if v.dimension_id == dimension.id)[:3],
+            )
+        )
+
+    names = part_names or {part.id: part.name.get(locale) for part in questionnaire.parts}
+    return ResultsView(
+        overall=_aggregate(questionnaire, "", result["overall"], locale),
+        strict_level=_level(questionnaire, result["overall"]["strict_level"], locale),
+        parts=tuple(
+            _aggregate(questionnaire, names[part.id], result["parts"][part.id], locale)
+            for part in questionnaire.parts
+        ),
+        dimensions=tuple(cards),
+        main_gaps=tuple(below_top[:MAIN_GAP_COUNT]),
+        radar=radar([(card.name, card.index_value) for card in cards]),
+        level_bands=level_bands(questionnaire, locale),
+        method=tuple(method_paragraphs(questionnaire, locale)),
+    )

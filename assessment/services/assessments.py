@@ -1,0 +1,336 @@
+"""Starting, answering and submitting assessments: every change goes through here.
+
+Each function that changes state validates everything first, then writes and commits,
+so a rejected request changes nothing already saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from assessment import scoring
+from assessment.content.loader import ContentLibrary
+from assessment.content.schema import Questionnaire
+from assessment.errors import AssessmentError, NotFoundError
+from assessment.extensions import db
+from assessment.models import (
+    ANSWER_VALUES,
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+
+class AssessmentLockedError(AssessmentError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l(
+                "This assessment has been submitted and can no longer be changed. "
+                "Start a new assessment to record changes."
+            )
+        )
+
+
+class InvalidAnswerError(AssessmentError):
+    """Posted answers that no page offers; nothing was saved."""
+
+    status_code = 400
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(_l("Nothing was saved: %(problems)s", problems="; ".join(problems)))
+        self.problems = problems
+
+
+class IncompleteAssessmentError(AssessmentError):
+    status_code = 409
+
+    def __init__(self, unanswered: list[str]) -> None:
+        super().__init__(
+            _l(
+                "%(count)s question(s) still need an answer before you can submit. "
+                'Choose a level, "not applicable" or "don\'t know" for each.',
+                count=len(unanswered),
+            )
+        )
+        self.unanswered = unanswered
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    """One question as posted: a value ("1".."5", "na", "unknown", or "" for none)."""
+
+    value: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class DimensionProgress:
+    dimension_id: str
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class Progress:
+    dimensions: tuple[DimensionProgress, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(d.answered for d in self.dimensions)
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.dimensions)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+# ---------------------------------------------------------------------------
+# Finding
+
+
+def questionnaire_of(assessment: Assessment, library: ContentLibrary) -> Questionnaire:
+    questionnaire = library.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    if questionnaire is None:
+        raise NotFoundError(_l("The questionnaire version of this assessment is not available."))
+    return questionnaire
+
+
+def find_by_token(token: str) -> Assessment:
+    assessment = None
+    if 0 < len(token) <= 64:
+        assessment = db.session.execute(
+            select(Assessment).where(Assessment.resume_token == token)
+        ).scalar_one_or_none()
+    if assessment is None:
+        raise NotFoundError(
+            _l(
+                "No assessment belongs to this link. Check that the whole link was copied, "
+                "or start a new assessment."
+            )
+        )
+    return assessment
+
+
+def answers_by_question(assessment: Assessment) -> dict[str, Answer]:
+    return {answer.question_id: answer for answer in assessment.answers}
+
+
+def to_scoring_answer(value: str) -> scoring.Answer:
+    """A stored value ("1".."5", "na", "unknown") in the scoring module's terms."""
+    return scoring.Level(int(value)) if value.isdigit() else scoring.Abstention(value)
+
+
+def scoring_answers(assessment: Assessment) -> dict[str, scoring.Answer]:
+    return {
+        answer.question_id: to_scoring_answer(answer.value)
+        for answer in assessment.answers
+        if answer.value is not None
+    }
+
+
+def progress(assessment: Assessment, questionnaire: Questionnaire) -> Progress:
+    given = {a.question_id for a in assessment.answers if a.value is not None}
+    return Progress(
+        tuple(
+            DimensionProgress(
+                dimension.id,
+                sum(1 for q in dimension.questions if q.id in given),
+                len(dimension.questions),
+            )
+            for dimension in questionnaire.dimensions
+        )
+    )
+
+
+def unanswered_questions(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    given = {a.question_id for a in assessment.answers if a.value is not None}
+    return [q.id for q in questionnaire.questions if q.id not in given]
+
+
+# ---------------------------------------------------------------------------
+# Changing
+
+
+def start(questionnaire: Questionnaire, locale: str) -> Assessment:
+    assessment = Assessment(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        locale=locale,
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    log.info("assessment %s started on %s v%s", assessment.id, *questionnaire.key)
+    return assessment
+
+
+def save_organisation(
+    assessment: Assessment,
+    *,
+    name: str,
+    industry: str,
+    size_band: str,
+    region: str,
+    respondent_name: str,
+) -> Organisation:
+    if assessment.is_submitted:
+        raise AssessmentLockedError()
+    organisation = assessment.organisation or Organisation()
+    organisation.name = name
+    organisation.industry = industry
+    organisation.size_band = size_band
+    organisation.region = region
+    assessment.organisation = organisation
+    assessment.respondent_name = respondent_name
+    assessment.updated_at = utc_now()
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def validate_posted(posted: Mapping[str, PostedAnswer], questionnaire: Questionnaire) -> list[str]:
+    """Every problem of posted answers, each naming its question id; empty if all valid."""
+    questions = {q.id: q for q in questionnaire.questions}
+    problems = []
+    for question_id, answer in posted.items():
+        question = questions.get(question_id)
+        if question is None:
+            problems.append(str(_l("%(id)s: no such question", id=question_id)))
+        elif answer.value not in ("", *ANSWER_VALUES):
+            problems.append(
+                str(
+                    _l(
+                        "%(id)s: %(value)s is not one of the choices",
+                        id=question_id,
+                        value=answer.value[:20],
+                    )
+                )
+            )
+        elif answer.value == "na" and not question.allow_na:
+            problems.append(
+                str(_l('%(id)s: "not applicable" is not a choice here', id=question_id))
+            )
+        elif len(answer.comment) > COMMENT_MAX_LENGTH:
+            problems.append(
+                str(
+                    _l(
+                        "%(id)s: the comment is longer than %(limit)s characters",
+                        id=question_id,
+                        limit=COMMENT_MAX_LENGTH,
+                    )
+                )
+            )
+    return problems
+
+
+def save_answers(
+    assessment: Assessment, questionnaire: Questionnaire, posted: Mapping[str, PostedAnswer]
+) -> None:
+    """Save posted answers all together, or none of them if any is invalid.
+
+    An empty value with an empty comment leaves a question as it was: a page posts
+    every question it shows, and an untouched question must not erase an answer saved
+    by the autosave of another tab.
+    """
+    if assessment.is_submitted:
+        raise AssessmentLockedError()
+    problems = validate_posted(posted, questionnaire)
+    if problems:
+        raise InvalidAnswerError(problems)
+    _lock(assessment)
+    now = utc_now()
+    rows = [
+        {
+            "assessment_id": assessment.id,
+            "question_id": question_id,
+            "value": answer.value or None,
+            "comment": answer.comment.strip(),
+            "updated_at": now,
+        }
+        for question_id, answer in posted.items()
+        if answer.value or answer.comment.strip()
+    ]
+    if rows:
+        _upsert_answers(rows)
+    assessment.updated_at = now
+    db.session.commit()
+    db.session.expire(assessment, ["answers"])
+
+
+def _lock(assessment: Assessment) -> None:
+    """Lock the assessment row for this transaction and refuse if it has been submitted.
+
+    Saves and a submission of the same assessment are serialised by this lock, so no
+    answer is written to an assessment after its score was fixed.
+    """
+    status = db.session.execute(
+        select(Assessment.status).where(Assessment.id == assessment.id).with_for_update()
+    ).scalar_one()
+    if status == AssessmentStatus.SUBMITTED:
+        db.session.rollback()
+        raise AssessmentLockedError()
+
+
+def _upsert_answers(rows: list[dict[str, object]]) -> None:
+    """Insert or update in one statement, so two saves of one question never collide."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Answer).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["assessment_id", "question_id"],
+        set_={
+            "value": statement.excluded.value,
+            "comment": statement.excluded.comment,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    db.session.execute(statement)
+
+
+def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
+    """Fix the assessment and store its score; every question needs an answer first."""
+    _lock(assessment)
+    db.session.refresh(assessment, ["answers"])
+    missing = unanswered_questions(assessment, questionnaire)
+    if missing:
+        raise IncompleteAssessmentError(missing)
+    if assessment.organisation is None:
+        raise IncompleteAssessmentError([])
+    result = scoring.to_dict(
+        scoring.score(scoring_answers(assessment), questionnaire.scoring_rules)
+    )
+    now = utc_now()
+    assessment.result = result
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = now
+    assessment.updated_at = now
+    db.session.commit()
+    log.info("assessment %s submitted", assessment.id)
+    return result
+
+
+def result_of(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
+    """The stored score of a submitted assessment; the current one of a draft."""
+    if assessment.result is not None:
+        return assessment.result
+    return scoring.to_dict(scoring.score(scoring_answers(assessment), questionnaire.scoring_rules))

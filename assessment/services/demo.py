@@ -1,0 +1,122 @@
+"""Demo data: organisations with a history of assessments, from content/demo/."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from assessment.content.schema import Questionnaire
+from assessment.extensions import db
+from assessment.models import Assessment, Organisation, utc_now
+from assessment.services import assessments as service
+
+log = logging.getLogger(__name__)
+
+DEMO_FILE = Path("demo") / "organisations.yaml"
+ASSESSMENT_AGES_DAYS = (730, 365, 30)  # three assessments over two years, oldest first
+SEED = 20261125
+
+
+class DemoOrganisation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    industry: str
+    size_band: str
+    region: str
+    respondent: str
+    draft_in_progress: bool = False
+    levels: dict[str, Annotated[list[Annotated[int, Field(ge=1, le=5)]], Field(min_length=3)]]
+
+
+class DemoData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisations: list[DemoOrganisation]
+
+
+def read_demo(content_dir: Path) -> DemoData:
+    return DemoData.model_validate(
+        yaml.safe_load((content_dir / DEMO_FILE).read_text(encoding="utf-8"))
+    )
+
+
+def database_is_empty() -> bool:
+    return db.session.execute(select(func.count(Assessment.id))).scalar_one() == 0
+
+
+def _answers(
+    questionnaire: Questionnaire, typical: dict[str, int], rng: random.Random, share: float = 1.0
+) -> dict[str, service.PostedAnswer]:
+    posted = {}
+    for dimension in questionnaire.dimensions:
+        for question in dimension.questions:
+            if rng.random() > share:
+                continue
+            roll = rng.random()
+            if question.allow_na and roll < 0.15:
+                value = "na"
+            elif roll > 0.96:
+                value = "unknown"
+            else:
+                level = typical[dimension.id] + rng.choice((-1, 0, 0, 0, 1))
+                value = str(min(5, max(1, level)))
+            posted[question.id] = service.PostedAnswer(value=value, comment="")
+    return posted
+
+
+def load_demo(questionnaire: Questionnaire, demo: DemoData) -> list[Assessment]:
+    """Create the demo organisations and their assessments; returns the assessments."""
+    rng = random.Random(SEED)  # noqa: S311 - repeatable demo answers, not secrets
+    created = []
+    now = utc_now()
+    for entry in demo.organisations:
+        history = list(zip(*(entry.levels[d.id] for d in questionnaire.dimensions), strict=True))
+        organisation = None
+        for age_days, levels in zip(ASSESSMENT_AGES_DAYS, history, strict=False):
+            typical = dict(zip((d.id for d in questionnaire.dimensions), levels, strict=True))
+            assessment = _create(questionnaire, entry, organisation, typical, rng)
+            organisation = assessment.organisation
+            service.submit(assessment, questionnaire)
+            when = now - timedelta(days=age_days)
+            assessment.created_at = when - timedelta(days=6)
+            assessment.updated_at = assessment.submitted_at = when
+            created.append(assessment)
+        if entry.draft_in_progress:
+            typical = dict(zip((d.id for d in questionnaire.dimensions), history[-1], strict=True))
+            created.append(_create(questionnaire, entry, organisation, typical, rng, share=0.5))
+    db.session.commit()
+    log.info("loaded %d demo assessments", len(created))
+    return created
+
+
+def _create(
+    questionnaire: Questionnaire,
+    entry: DemoOrganisation,
+    organisation: Organisation | None,
+    typical: dict[str, int],
+    rng: random.Random,
+    share: float = 1.0,
+) -> Assessment:
+    assessment = service.start(questionnaire, "zh_CN")
+    if organisation is None:
+        service.save_organisation(
+            assessment,
+            name=entry.name,
+            industry=entry.industry,
+            size_band=entry.size_band,
+            region=entry.region,
+            respondent_name=entry.respondent,
+        )
+    else:
+        assessment.organisation = organisation
+        assessment.respondent_name = entry.respondent
+    service.save_answers(assessment, questionnaire, _answers(questionnaire, typical, rng, share))
+    return assessment
