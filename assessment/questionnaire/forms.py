@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from assessment.content.schema import Dimension, OrganisationOptions
@@ -67,12 +68,12 @@ def make_dimension_form(dimension: Dimension, locale: str) -> type[DimensionForm
 
     for question in dimension.questions:
         choices = [
-            (str(level), descriptor.get(locale))
+            SelectChoice(str(level), descriptor.get(locale))
             for level, descriptor in enumerate(question.levels, start=1)
         ]
         if question.allow_na:
-            choices.append((NOT_APPLICABLE, _l("Not applicable")))
-        choices.append((UNKNOWN, _l("Don't know")))
+            choices.append(SelectChoice(NOT_APPLICABLE, _l("Not applicable")))
+        choices.append(SelectChoice(UNKNOWN, _l("Don't know")))
         setattr(
             DimensionForm,
             answer_field_name(question.id),

@@ -179,10 +179,13 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
         if _token_is_valid(request.form.get("csrf_token")) or _same_origin():
             try:
                 service.save_answers(
-                    assessment, questionnaire, _posted_answers(questionnaire, dimension_id)
+                    assessment,
+                    questionnaire,
+                    _posted_answers(questionnaire, dimension_id),
+                    dimension_id,
                 )
             except service.InvalidAnswerError as error:
-                errors, status = error.problems, error.status_code
+                errors, status = [str(error.message)], error.status_code
             else:
                 action = request.form.get("action", "save")
                 if action == "next" and position + 1 < len(ids):

@@ -208,14 +208,26 @@ def save_organisation(
     return organisation
 
 
-def validate_posted(posted: Mapping[str, PostedAnswer], questionnaire: Questionnaire) -> list[str]:
-    """Every problem of posted answers, each naming its question id; empty if all valid."""
-    questions = {q.id: q for q in questionnaire.questions}
+def validate_posted(
+    posted: Mapping[str, PostedAnswer],
+    questionnaire: Questionnaire,
+    dimension_id: str | None = None,
+) -> list[str]:
+    """Every problem of posted answers, each naming its question id; empty if all valid.
+
+    With ``dimension_id``, only that dimension's questions may be posted (one page).
+    """
+    questions = {
+        q.id: q
+        for d in questionnaire.dimensions
+        if dimension_id in (None, d.id)
+        for q in d.questions
+    }
     problems = []
     for question_id, answer in posted.items():
         question = questions.get(question_id)
         if question is None:
-            problems.append(str(_l("%(id)s: no such question", id=question_id)))
+            problems.append(str(_l("%(id)s: no such question on this page", id=question_id)))
         elif answer.value not in ("", *ANSWER_VALUES):
             problems.append(
                 str(
@@ -244,7 +256,10 @@ def validate_posted(posted: Mapping[str, PostedAnswer], questionnaire: Questionn
 
 
 def save_answers(
-    assessment: Assessment, questionnaire: Questionnaire, posted: Mapping[str, PostedAnswer]
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    posted: Mapping[str, PostedAnswer],
+    dimension_id: str | None = None,
 ) -> None:
     """Save posted answers all together, or none of them if any is invalid.
 
@@ -254,7 +269,7 @@ def save_answers(
     """
     if assessment.is_submitted:
         raise AssessmentLockedError()
-    problems = validate_posted(posted, questionnaire)
+    problems = validate_posted(posted, questionnaire, dimension_id)
     if problems:
         raise InvalidAnswerError(problems)
     _lock(assessment)
