@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 INDEX_MAX = 100
 RING_STEPS = (20, 40, 60, 80, 100)
+LABEL_GAP = 18  # between the outer ring and an axis label
+LINE_HEIGHT = 17
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class RadarAxis:
     value: float | None  # index 0-100; None when there is not enough data
     end: Point  # where the axis meets the outer ring
     point: Point  # the value's position (the centre when value is None)
-    label_anchor: Point
+    label_anchor: Point  # the dimension's name
+    value_anchor: Point  # its index, next to the name, never over the rings
     text_anchor: str  # "start" | "middle" | "end"
 
 
@@ -79,13 +82,18 @@ def radar(
     axes = []
     for (label, value), angle in zip(values, angles, strict=True):
         text_anchor = _text_anchor(math.sin(angle))
+        name_anchor = _polar(centre, radius + LABEL_GAP, angle)
+        if text_anchor == "middle" and math.cos(angle) > 0:  # above the chart: value below name
+            name_anchor = Point(name_anchor.x, name_anchor.y - LINE_HEIGHT)
+        value_anchor = Point(name_anchor.x, name_anchor.y + LINE_HEIGHT)
         axes.append(
             RadarAxis(
                 label=label,
                 value=value,
                 end=_polar(centre, radius, angle),
                 point=_polar(centre, radius * (value or 0) / INDEX_MAX, angle),
-                label_anchor=_polar(centre, radius + 18, angle),
+                label_anchor=name_anchor,
+                value_anchor=value_anchor,
                 text_anchor=text_anchor,
             )
         )

@@ -9,6 +9,8 @@ from flask import Flask, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from assessment.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -66,11 +68,37 @@ def register_error_handlers(app: Flask) -> None:
                 log.error("content problem: %s", problem)
         if _wants_json():
             return {"error": str(error.message)}, error.status_code
-        return render_template("error.html", message=error.message), error.status_code
+        return render_template(
+            "error.html", message=error.message, status=error.status_code
+        ), error.status_code
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
         status = error.code or 500
+        if status >= 500:
+            db.session.rollback()
+            log.error(
+                "server error on %s %s",
+                request.method,
+                request.path,
+                exc_info=getattr(error, "original_exception", None) or error,
+            )
+        message = http_error_message(status)
         if _wants_json():
-            return {"error": error.name}, status
-        return render_template("error.html", message=error.description, status=status), status
+            return {"error": str(message)}, status
+        return render_template("error.html", message=message, status=status), status
+
+
+def http_error_message(status: int) -> str:
+    """What a person is told for an HTTP error, in their language."""
+    if status == 404:
+        return _l("This page does not exist. Check the address, or start from the home page.")
+    if status == 405:
+        return _l("This page cannot be used that way. Go back and use the page's buttons.")
+    if status == 413:
+        return _l("What you sent is too large.")
+    if status == 429:
+        return _l("Too many requests. Please wait a minute and try again.")
+    if status < 500:
+        return _l("The request could not be understood. Go back and try again.")
+    return _l("Something went wrong on our side. Your saved answers are safe; please try again.")

@@ -48,3 +48,25 @@ def test_language_switch_never_redirects_off_site(app):
         assert response.headers["Location"] == "/"
     page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_unknown_page_is_a_translated_404(client):
+    response = client.get("/no/such/page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "This page does not exist" in response.get_data(as_text=True)
+    chinese = client.get("/no/such/page", headers={"Accept-Language": "zh-CN"})
+    assert "此页面不存在" in chinese.get_data(as_text=True)
+
+
+def test_a_server_error_shows_a_calm_page_not_a_traceback(app):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # serve the error page, as in production
+    response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Your saved answers are safe" in page
+    assert "Traceback" not in page
+    assert "RuntimeError" not in page

@@ -1,0 +1,51 @@
+"""Radar chart geometry: values land on their axes, labels stay outside the rings."""
+
+import math
+
+import pytest
+
+from assessment.charts import radar
+
+
+def distance(a, b):
+    return math.hypot(a.x - b.x, a.y - b.y)
+
+
+@pytest.mark.parametrize("count", [3, 6, 8])
+def test_values_are_placed_at_their_share_of_the_radius(count):
+    values = [(f"d{i}", 100 * i / count) for i in range(count)]
+    chart = radar(values)
+    for axis, (_, value) in zip(chart.axes, values, strict=True):
+        assert distance(chart.centre, axis.point) == pytest.approx(chart.radius * value / 100)
+        assert distance(chart.centre, axis.end) == pytest.approx(chart.radius)
+
+
+def test_first_axis_points_up_and_labels_sit_outside_the_outer_ring():
+    chart = radar([(f"d{i}", 50) for i in range(6)])
+    top = chart.axes[0]
+    assert top.end.x == pytest.approx(chart.centre.x)
+    assert top.end.y < chart.centre.y
+    assert top.value_anchor.y < top.end.y  # the index sits between the name and the ring
+    for axis in chart.axes:
+        assert distance(chart.centre, axis.label_anchor) > chart.radius
+        assert 0 <= axis.label_anchor.x <= chart.width
+        assert 0 <= axis.label_anchor.y <= chart.height
+    assert [a.text_anchor for a in chart.axes] == [
+        "middle",
+        "start",
+        "start",
+        "middle",
+        "end",
+        "end",
+    ]
+
+
+def test_a_dimension_without_data_sits_at_the_centre():
+    chart = radar([("a", None), ("b", 80), ("c", 40)])
+    assert chart.axes[0].point == chart.centre
+    assert chart.polygon.count(",") == 3
+
+
+def test_axes_keep_their_labels_and_values():
+    chart = radar([("Model", 75.0), ("Data", None)])
+    assert [(a.label, a.value) for a in chart.axes] == [("Model", 75.0), ("Data", None)]
