@@ -2,7 +2,8 @@
 VENV        ?= .venv
 PYTHON      ?= python3
 FLASK       := $(VENV)/bin/flask --app app
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+# Fonts and HarfBuzz subsetting for Chinese PDFs; Chromium for the browser tests.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REQUIREMENTS_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 INSTALLED   := $(VENV)/.installed-$(REQUIREMENTS_HASH)
