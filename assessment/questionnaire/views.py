@@ -285,7 +285,7 @@ def submit(token: str) -> Response:
         return redirect(url_for("questionnaire.review", token=token))
     try:
         service.submit(assessment, questionnaire)
-    except service.IncompleteAssessmentError as error:
+    except service.NotReadyToSubmitError as error:
         flash(str(error.message), "warning")
         return redirect(url_for("questionnaire.review", token=token))
     return redirect(url_for("questionnaire.results", token=token))

@@ -55,9 +55,16 @@ class InvalidAnswerError(AssessmentError):
         self.problems = problems
 
 
-class IncompleteAssessmentError(AssessmentError):
+class NotReadyToSubmitError(AssessmentError):
     status_code = 409
 
+
+class OrganisationMissingError(NotReadyToSubmitError):
+    def __init__(self) -> None:
+        super().__init__(_l("Add your organisation's details before submitting."))
+
+
+class IncompleteAssessmentError(NotReadyToSubmitError):
     def __init__(self, unanswered: list[str]) -> None:
         super().__init__(
             _l(
@@ -99,10 +106,6 @@ class Progress:
     @property
     def total(self) -> int:
         return sum(d.total for d in self.dimensions)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
 
 
 # ---------------------------------------------------------------------------
@@ -149,8 +152,13 @@ def scoring_answers(assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
+def answered_question_ids(assessment: Assessment) -> set[str]:
+    """Questions with an answer: a level, "not applicable" or "don't know"."""
+    return {a.question_id for a in assessment.answers if a.value is not None}
+
+
 def progress(assessment: Assessment, questionnaire: Questionnaire) -> Progress:
-    given = {a.question_id for a in assessment.answers if a.value is not None}
+    given = answered_question_ids(assessment)
     return Progress(
         tuple(
             DimensionProgress(
@@ -164,7 +172,7 @@ def progress(assessment: Assessment, questionnaire: Questionnaire) -> Progress:
 
 
 def unanswered_questions(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
-    given = {a.question_id for a in assessment.answers if a.value is not None}
+    given = answered_question_ids(assessment)
     return [q.id for q in questionnaire.questions if q.id not in given]
 
 
@@ -330,7 +338,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, ob
     if missing:
         raise IncompleteAssessmentError(missing)
     if assessment.organisation is None:
-        raise IncompleteAssessmentError([])
+        raise OrganisationMissingError()
     result = scoring.to_dict(
         scoring.score(scoring_answers(assessment), questionnaire.scoring_rules)
     )

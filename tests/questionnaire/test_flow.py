@@ -167,3 +167,12 @@ def test_a_submitted_assessment_cannot_change(app, started, questionnaire):
     )
     assert resubmit.status_code == 409
     assert stored_answers(app, started.token) == before
+
+
+def test_submit_without_organisation_details_says_what_is_missing(respondent, questionnaire):
+    respondent.start()
+    respondent.answer_all(lambda q: "3")
+    response = respondent.submit()
+    assert response.headers["Location"].endswith("/review")
+    page = respondent.get(f"/a/{respondent.token}/review").get_data(as_text=True)
+    assert "Add your organisation&#39;s details before submitting." in page
