@@ -31,6 +31,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_secret_key(app)
     _init_database_url(app)
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -44,12 +46,16 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.errors import register_error_handlers
     from assessment.home.views import bp as home_bp
     from assessment.questionnaire.views import bp as questionnaire_bp
+    from assessment.reports.pdf import warn_if_slow_fonts
+    from assessment.reports.views import bp as reports_bp
     from assessment.templating import init_templating
 
     init_templating(app)
 
     app.register_blueprint(home_bp)
     app.register_blueprint(questionnaire_bp)
+    app.register_blueprint(reports_bp)
+    warn_if_slow_fonts()
     register_error_handlers(app)
 
     from assessment.cli import register_commands

@@ -100,3 +100,96 @@ def radar(
     return RadarChart(
         width=width, height=height, centre=centre, radius=radius, rings=rings, axes=tuple(axes)
     )
+
+
+# ---------------------------------------------------------------------------
+# Trend over time
+
+# Okabe-Ito colours, distinguishable with colour-blindness; the overall line is ink.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
+OVERALL_COLOUR = "#1d2733"
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    label: str
+    colour: str
+    emphasis: bool  # the overall line, drawn thicker
+    points: tuple[Point | None, ...]  # one per assessment; None without enough data
+    path: str  # SVG path through the points, broken where a point is missing
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    x_ticks: tuple[tuple[float, str], ...]
+    y_ticks: tuple[tuple[float, int], ...]
+    bands: tuple[tuple[float, float, str], ...]  # (y of upper edge, height, level name)
+    series: tuple[TrendSeries, ...]
+
+
+def _path(points: list[Point | None]) -> str:
+    commands, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        commands.append(f"{'L' if pen_down else 'M'}{point.x:.1f} {point.y:.1f}")
+        pen_down = True
+    return " ".join(commands)
+
+
+def trend(
+    moments: list[tuple[float, str]],
+    overall: tuple[str, list[float | None]],
+    dimensions: list[tuple[str, list[float | None]]],
+    bands: list[tuple[float, float, str]],
+    width: float = 640,
+    height: float = 300,
+) -> TrendChart:
+    """Indices over time: ``moments`` are (timestamp, label) per assessment, oldest first.
+
+    ``bands`` are the level bands as (lower index, upper index, name), drawn behind.
+    """
+    left, right, top, bottom = 44.0, width - 16.0, 14.0, height - 30.0
+    first, last = moments[0][0], moments[-1][0]
+    span = (last - first) or 1.0
+
+    def x_of(moment: float) -> float:
+        if len(moments) == 1:
+            return (left + right) / 2
+        return left + (right - left) * (moment - first) / span
+
+    def y_of(index: float) -> float:
+        return bottom - (bottom - top) * index / INDEX_MAX
+
+    def series(label: str, values: list[float | None], colour: str, emphasis: bool) -> TrendSeries:
+        points = [
+            Point(x_of(moment), y_of(value)) if value is not None else None
+            for (moment, _), value in zip(moments, values, strict=True)
+        ]
+        return TrendSeries(label, colour, emphasis, tuple(points), _path(points))
+
+    return TrendChart(
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        x_ticks=tuple((x_of(moment), label) for moment, label in moments),
+        y_ticks=tuple((y_of(step), step) for step in (0, *RING_STEPS)),
+        bands=tuple((y_of(high), y_of(low) - y_of(high), name) for low, high, name in bands),
+        series=(
+            series(overall[0], overall[1], OVERALL_COLOUR, emphasis=True),
+            *(
+                series(label, values, SERIES_COLOURS[i % len(SERIES_COLOURS)], emphasis=False)
+                for i, (label, values) in enumerate(dimensions)
+            ),
+        ),
+    )

@@ -25,7 +25,7 @@ from assessment import scoring
 from assessment.content import loader
 from assessment.content.export import export_questionnaire
 from assessment.content.registry import current_library
-from assessment.errors import ContentError
+from assessment.errors import AssessmentError, ContentError
 from assessment.services.answer_documents import (
     AnswerDocumentError,
     parse_document_text,
@@ -279,6 +279,47 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+@click.command("report")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "--lang", "language", default="zh-CN", show_default=True, help="Report language: zh-CN or en."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the PDF (default: assessment-ID-LANG.pdf here).",
+)
+@with_appcontext
+@localized_command
+def report_command(assessment_id: int, language: str, output: Path | None) -> None:
+    """Write the PDF report of a submitted assessment."""
+    from assessment.extensions import db
+    from assessment.models import Assessment
+    from assessment.reports.service import report_filename, report_pdf
+
+    library_or_exit()
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        fail(
+            [_("No assessment with id %(id)s (see 'flask assessments list').", id=assessment_id)],
+            EXIT_BAD_INPUT,
+        )
+    try:
+        pdf = report_pdf(assessment, language)
+    except AssessmentError as error:
+        fail([str(error.message)], EXIT_BAD_INPUT)
+    target = output or Path(report_filename(assessment, language))
+    try:
+        target.write_bytes(pdf)
+    except OSError as error:
+        fail(
+            [_("Cannot write %(path)s: %(reason)s", path=target, reason=error.strerror)],
+            EXIT_BAD_INPUT,
+        )
+    click.echo(_("Wrote %(path)s (%(size)s KB).", path=target, size=len(pdf) // 1024))
+
+
 def register_commands(app: Flask) -> None:
-    for command in (content_cli, score_command, demo_command, assessments_cli):
+    for command in (content_cli, score_command, demo_command, assessments_cli, report_command):
         app.cli.add_command(command)

@@ -23,6 +23,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url_from_env(None)  # else SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     CONTENT_DIR = os.environ.get("ASSESSMENT_CONTENT_DIR", str(ROOT / "content"))
+    UPLOAD_DIR = os.environ.get("ASSESSMENT_UPLOAD_DIR")  # else instance/uploads
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # the largest request body: a logo upload
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")
     SESSION_COOKIE_HTTPONLY = True

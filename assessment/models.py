@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assessment.extensions import db
 
 RESUME_TOKEN_BYTES = 32
+COMMENTARY_MAX_LENGTH = 8000
 ANSWER_VALUES = ("1", "2", "3", "4", "5", "na", "unknown")
 COMMENT_MAX_LENGTH = 4000
 NAME_MAX_LENGTH = 200
@@ -102,6 +103,9 @@ class Assessment(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    commentary: Mapped[ReportCommentary | None] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
 
     @property
     def is_submitted(self) -> bool:
@@ -128,3 +132,28 @@ class Answer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class ReportCommentary(db.Model):
+    """What a consultant adds to an assessment's report: commentary and branding.
+
+    Plain text only: templates escape it, and nothing in it is ever read as HTML.
+    """
+
+    __tablename__ = "report_commentary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), unique=True
+    )
+    executive_summary: Mapped[str] = mapped_column(Text, default="")
+    # Dimension id -> note, for the dimensions that have one.
+    dimension_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    prepared_by: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    firm_name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    # A stored upload's file name (random, under the app's upload folder), and its kind.
+    logo_file: Mapped[str | None] = mapped_column(String(80))
+    logo_type: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="commentary")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
 
 from assessment import locales
 from assessment.content.schema import LocalizedText
 from assessment.numbers import display_index
+
+# Each language named in itself ("中文", "English"), from the CLDR data Babel ships.
+LANGUAGE_AUTONYMS = tuple(
+    (code, Locale.parse(code).language_name or code) for code in locales.LOCALES
+)
 
 
 def current_locale() -> str:
@@ -24,7 +30,17 @@ def init_templating(app: Flask) -> None:
     def index_text(index: float) -> str:
         return display_index(index)
 
+    @app.template_filter("css_string")
+    def css_string_filter(text: str) -> str:
+        from assessment.reports.service import css_string
+
+        return css_string(text)
+
     @app.context_processor
-    def locale_globals() -> dict[str, str]:
+    def locale_globals() -> dict[str, object]:
         locale = current_locale()
-        return {"current_locale": locale, "html_lang": locales.html_lang(locale)}
+        return {
+            "current_locale": locale,
+            "html_lang": locales.html_lang(locale),
+            "language_autonyms": LANGUAGE_AUTONYMS,
+        }

@@ -49,3 +49,32 @@ def test_a_dimension_without_data_sits_at_the_centre():
 def test_axes_keep_their_labels_and_values():
     chart = radar([("Model", 75.0), ("Data", None)])
     assert [(a.label, a.value) for a in chart.axes] == [("Model", 75.0), ("Data", None)]
+
+
+def test_trend_places_assessments_by_date_and_breaks_lines_at_missing_data():
+    from assessment.charts import trend
+
+    chart = trend(
+        moments=[(0, "2024"), (100, "2025"), (400, "2026")],
+        overall=("Overall", [10.0, 30.0, 50.0]),
+        dimensions=[("Data", [20.0, None, 60.0])],
+        bands=[(0, 50, "Low"), (50, 100, "High")],
+    )
+    overall, data = chart.series
+    xs = [p.x for p in overall.points]
+    assert xs[0] == chart.left
+    assert xs[2] == chart.right
+    assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(0.25)
+    assert overall.points[2].y < overall.points[0].y  # higher index, higher on the page
+    assert overall.path.count("L") == 2
+    assert data.points[1] is None
+    assert data.path.count("M") == 2  # the line breaks where data is missing
+    assert data.path.count("L") == 0
+    assert [name for _, _, name in chart.bands] == ["Low", "High"]
+
+
+def test_trend_of_a_single_assessment_is_centred():
+    from assessment.charts import trend
+
+    chart = trend([(5, "2026")], ("Overall", [40.0]), [], [(0, 100, "All")])
+    assert chart.series[0].points[0].x == pytest.approx((chart.left + chart.right) / 2)

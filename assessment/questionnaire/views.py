@@ -11,7 +11,6 @@ shown again with every posted answer kept and a message to press Save once more.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -24,14 +23,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms import ValidationError
 
 from assessment.content.registry import current_library
 from assessment.content.schema import Questionnaire
 from assessment.errors import NotFoundError
 from assessment.extensions import csrf
 from assessment.models import Assessment
+from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.forms import (
     OrganisationForm,
     SubmitForm,
@@ -39,33 +37,13 @@ from assessment.questionnaire.forms import (
     comment_field_name,
     make_dimension_form,
 )
+from assessment.reports.forms import make_commentary_form, note_field_name
 from assessment.results import build_results
 from assessment.services import assessments as service
 from assessment.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
-
-
-def _same_origin() -> bool:
-    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    parts = urlsplit(source)
-    return bool(parts.scheme and parts.netloc) and (
-        f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
-    )
-
-
-def _token_is_valid(token: str | None) -> bool:
-    try:
-        validate_csrf(token)
-    except (ValidationError, CSRFError):
-        return False
-    return True
-
-
-def _load(token: str) -> tuple[Assessment, Questionnaire]:
-    assessment = service.find_by_token(token)
-    return assessment, service.questionnaire_of(assessment, current_library())
 
 
 def _page_context(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -84,7 +62,7 @@ def start() -> Response:
     questionnaire = current_library().latest_published()
     if questionnaire is None:
         raise NotFoundError()
-    if not (_token_is_valid(request.form.get("csrf_token")) or _same_origin()):
+    if not (genuine_post(request.form.get("csrf_token"))):
         flash(_("Your session had expired. Press Start again."), "warning")
         return redirect(url_for("home.index"))
     assessment = service.start(questionnaire, current_locale())
@@ -94,7 +72,7 @@ def start() -> Response:
 @bp.get("/a/<token>")
 def resume(token: str) -> Response:
     """Where a resume link leads: the first place that still needs the person."""
-    assessment, questionnaire = _load(token)
+    assessment, questionnaire = load(token)
     if assessment.is_submitted:
         return redirect(url_for("questionnaire.results", token=token))
     if assessment.organisation is None:
@@ -109,7 +87,7 @@ def resume(token: str) -> Response:
 
 @bp.route("/a/<token>/organisation", methods=["GET", "POST"])
 def organisation(token: str) -> Response | str | tuple[str, int]:
-    assessment, questionnaire = _load(token)
+    assessment, questionnaire = load(token)
     if assessment.is_submitted:
         return redirect(url_for("questionnaire.results", token=token))
     form = OrganisationForm(meta={"csrf": False})
@@ -121,7 +99,7 @@ def organisation(token: str) -> Response | str | tuple[str, int]:
         form.respondent_name.data = assessment.respondent_name
     status = 200
     if request.method == "POST":
-        token_ok = _token_is_valid(request.form.get("csrf_token")) or _same_origin()
+        token_ok = genuine_post(request.form.get("csrf_token"))
         if token_ok and form.validate():
             service.save_organisation(
                 assessment,
@@ -161,7 +139,7 @@ def _posted_answers(
 
 @bp.route("/a/<token>/dimension/<dimension_id>", methods=["GET", "POST"])
 def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]:
-    assessment, questionnaire = _load(token)
+    assessment, questionnaire = load(token)
     if assessment.is_submitted:
         return redirect(url_for("questionnaire.results", token=token))
     ids = [d.id for d in questionnaire.dimensions]
@@ -176,7 +154,7 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
 
     if request.method == "POST":
         form = form_class(meta={"csrf": False})
-        if _token_is_valid(request.form.get("csrf_token")) or _same_origin():
+        if genuine_post(request.form.get("csrf_token")):
             try:
                 service.save_answers(
                     assessment,
@@ -237,8 +215,8 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
 @bp.post("/a/<token>/autosave")
 def autosave(token: str) -> tuple[Response, int]:
     """Save one question as it changes (JavaScript); JSON in, JSON out."""
-    assessment, questionnaire = _load(token)
-    if not (_token_is_valid(request.headers.get("X-CSRFToken")) or _same_origin()):
+    assessment, questionnaire = load(token)
+    if not (genuine_post(request.headers.get("X-CSRFToken"))):
         return jsonify(error=_("Not saved: your session has expired. Press Save.")), 400
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("question_id"), str):
@@ -262,7 +240,7 @@ def autosave(token: str) -> tuple[Response, int]:
 
 @bp.get("/a/<token>/review")
 def review(token: str) -> Response | str:
-    assessment, questionnaire = _load(token)
+    assessment, questionnaire = load(token)
     if assessment.is_submitted:
         return redirect(url_for("questionnaire.results", token=token))
     missing = set(service.unanswered_questions(assessment, questionnaire))
@@ -276,8 +254,8 @@ def review(token: str) -> Response | str:
 
 @bp.post("/a/<token>/submit")
 def submit(token: str) -> Response:
-    assessment, questionnaire = _load(token)
-    if not (_token_is_valid(request.form.get("csrf_token")) or _same_origin()):
+    assessment, questionnaire = load(token)
+    if not (genuine_post(request.form.get("csrf_token"))):
         flash(
             _("Your session had expired, so the assessment was not submitted. Press Submit again."),
             "warning",
@@ -293,7 +271,7 @@ def submit(token: str) -> Response:
 
 @bp.get("/a/<token>/results")
 def results(token: str) -> Response | str:
-    assessment, questionnaire = _load(token)
+    assessment, questionnaire = load(token)
     if not assessment.is_submitted:
         return redirect(url_for("questionnaire.review", token=token))
     answer_values = {a.question_id: a.value for a in assessment.answers}
@@ -303,6 +281,23 @@ def results(token: str) -> Response | str:
         answer_values,
         current_locale(),
     )
+    commentary = assessment.commentary
+    commentary_form = make_commentary_form(questionnaire, current_locale())(
+        meta={"csrf": False},
+        data={
+            "executive_summary": commentary.executive_summary if commentary else "",
+            "prepared_by": commentary.prepared_by if commentary else "",
+            "firm_name": commentary.firm_name if commentary else "",
+            **{
+                note_field_name(d): note
+                for d, note in (commentary.dimension_notes if commentary else {}).items()
+            },
+        },
+    )
     return render_template(
-        "questionnaire/results.html", results=view, **_page_context(assessment, questionnaire)
+        "questionnaire/results.html",
+        results=view,
+        commentary_form=commentary_form,
+        has_logo=bool(commentary and commentary.logo_file),
+        **_page_context(assessment, questionnaire),
     )

@@ -1,0 +1,46 @@
+"""Reaching an assessment by its link, and telling a genuine form post from a forged one.
+
+A post is accepted when its form token is valid, or, when the token has expired, when
+the browser says it comes from this site (Origin or Referer): so a page left open for
+hours is still saved, while a post from another site is refused.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from assessment.content.registry import current_library
+from assessment.content.schema import Questionnaire
+from assessment.models import Assessment
+from assessment.services import assessments as service
+
+
+def load(token: str) -> tuple[Assessment, Questionnaire]:
+    """The assessment of a resume link and its questionnaire version; 404 when unknown."""
+    assessment = service.find_by_token(token)
+    return assessment, service.questionnaire_of(assessment, current_library())
+
+
+def posted_from_this_site() -> bool:
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    return bool(parts.scheme and parts.netloc) and (
+        f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+    )
+
+
+def form_token_is_valid(token: str | None) -> bool:
+    try:
+        validate_csrf(token)
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+def genuine_post(token: str | None) -> bool:
+    """A valid form token, or an expired one sent from this site."""
+    return form_token_is_valid(token) or posted_from_this_site()

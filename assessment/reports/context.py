@@ -1,0 +1,304 @@
+"""Everything a report shows, as plain values in the report's language.
+
+The numbers are those stored at submission (``Assessment.result``), explained with the
+content of the questionnaire version the assessment was answered on. Templates only lay
+these values out; they compute nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_percent
+from flask_babel import gettext as _
+
+from assessment.charts import TrendChart, trend
+from assessment.content.loader import ContentLibrary
+from assessment.content.schema import Questionnaire
+from assessment.locales import babel_locale, html_lang
+from assessment.models import Assessment, ReportCommentary
+from assessment.numbers import display_index
+from assessment.results import DimensionCard, LevelView, ResultsView, build_results
+from assessment.services import assessments as service
+
+SUMMARY_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    number: str  # "3.2": dimension and question position
+    id: str
+    prompt: str
+    level: int | None
+    answer: str  # "Level 3 · Defined", "Not applicable", "Don't know", "Unanswered"
+    descriptor: str | None
+    weight: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class DimensionSection:
+    card: DimensionCard
+    anchor: str
+    number: int
+    questions: tuple[QuestionLine, ...]
+    consultant_note: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    dimension_name: str
+    next_level: LevelView | None
+    recommendation: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    name: str
+    previous: str | None
+    current: str | None
+    delta: str | None  # "+4.2", "−1.0", or None when either side has no index
+    direction: int  # 1 up, -1 down, 0 unchanged or unknown
+    previous_level: int | None
+    current_level: int | None
+
+
+@dataclass(frozen=True)
+class History:
+    dates: tuple[str, ...]
+    chart: TrendChart
+    previous_date: str
+    changes: tuple[ChangeRow, ...]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    locale: str
+    lang: str
+    document_title: str
+    questionnaire_title: str
+    questionnaire_id: str
+    questionnaire_version: int
+    organisation_name: str
+    organisation_details: tuple[str, ...]
+    assessment_date: str
+    generated_date: str
+    respondent_name: str
+    prepared_by: str
+    firm_name: str
+    logo_uri: str | None
+    language_name: str
+    results: ResultsView
+    executive_summary: tuple[str, ...]
+    top_gaps: tuple[Any, ...]
+    next_steps: tuple[NextStep, ...]
+    sections: tuple[DimensionSection, ...]
+    history: History | None
+    levels: tuple[LevelView, ...]
+    dimension_weights: tuple[tuple[str, str, str], ...]  # (name, part, weight)
+    min_answered_share: str
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip())
+
+
+def _weight(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _answer_label(questionnaire: Questionnaire, value: str | None, locale: str) -> str:
+    if value is None:
+        return _("Unanswered")
+    if value == "na":
+        return _("Not applicable")
+    if value == "unknown":
+        return _("Don't know")
+    level = questionnaire.level(int(value))
+    return _("Level %(number)s", number=value) + " · " + level.name.get(locale)
+
+
+def _sections(
+    questionnaire: Questionnaire,
+    results: ResultsView,
+    assessment: Assessment,
+    notes: dict[str, str],
+    locale: str,
+) -> tuple[DimensionSection, ...]:
+    answers = service.answers_by_question(assessment)
+    sections = []
+    for number, (dimension, card) in enumerate(
+        zip(questionnaire.dimensions, results.dimensions, strict=True), start=1
+    ):
+        lines = []
+        for position, question in enumerate(dimension.questions, start=1):
+            answer = answers.get(question.id)
+            value = answer.value if answer else None
+            level = int(value) if value and value.isdigit() else None
+            lines.append(
+                QuestionLine(
+                    number=f"{number}.{position}",
+                    id=question.id,
+                    prompt=question.prompt.get(locale),
+                    level=level,
+                    answer=_answer_label(questionnaire, value, locale),
+                    descriptor=question.levels[level - 1].get(locale) if level else None,
+                    weight=_weight(question.weight),
+                    comment=answer.comment if answer else "",
+                )
+            )
+        sections.append(
+            DimensionSection(
+                card=card,
+                anchor=f"dimension-{dimension.id}",
+                number=number,
+                questions=tuple(lines),
+                consultant_note=notes.get(dimension.id, ""),
+            )
+        )
+    return tuple(sections)
+
+
+def _next_steps(results: ResultsView) -> tuple[NextStep, ...]:
+    """The recommendations of the weakest dimensions with enough data, weakest first."""
+    scored = sorted(
+        (card for card in results.dimensions if card.index_value is not None),
+        key=lambda card: card.index_value,
+    )
+    return tuple(
+        NextStep(card.name, card.next_level, card.recommendation)
+        for card in scored[:SUMMARY_ITEMS]
+        if card.recommendation
+    )
+
+
+def _change(name: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> ChangeRow:
+    previous = before.get("index") if before else None
+    current = after.get("index") if after else None
+    delta = None
+    direction = 0
+    if previous is not None and current is not None:
+        difference = round(current - previous, 1)
+        direction = (difference > 0) - (difference < 0)
+        delta = f"{'+' if difference > 0 else '−' if difference < 0 else '±'}{abs(difference):.1f}"
+    return ChangeRow(
+        name=name,
+        previous=display_index(previous) if previous is not None else None,
+        current=display_index(current) if current is not None else None,
+        delta=delta,
+        direction=direction,
+        previous_level=before.get("level") if before else None,
+        current_level=after.get("level") if after else None,
+    )
+
+
+def _history(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    results: ResultsView,
+    locale: str,
+) -> History | None:
+    earlier = service.submitted_history(assessment)
+    if len(earlier) < 2:
+        return None
+    language = babel_locale(locale)
+    dates = [format_date(a.submitted_at, "medium", locale=language) for a in earlier]
+    dimension_ids = [d.id for d in questionnaire.dimensions]
+    bounds = [Decimal(0), *questionnaire.scoring.thresholds, Decimal(100)]
+    chart = trend(
+        moments=[
+            (a.submitted_at.timestamp(), label) for a, label in zip(earlier, dates, strict=True)
+        ],
+        overall=(_("Overall"), [a.result["overall"]["index"] for a in earlier]),
+        dimensions=[
+            (card.name, [a.result["dimensions"].get(d, {}).get("index") for a in earlier])
+            for d, card in zip(dimension_ids, results.dimensions, strict=True)
+        ],
+        bands=[
+            (float(low), float(high), level.name.get(locale))
+            for level, (low, high) in zip(questionnaire.levels, pairwise(bounds), strict=True)
+        ],
+    )
+    before, after = earlier[-2].result, earlier[-1].result
+    changes = [
+        _change(_("Overall"), before["overall"], after["overall"]),
+        *(
+            _change(part.name, before["parts"].get(p.id), after["parts"].get(p.id))
+            for p, part in zip(questionnaire.parts, results.parts, strict=True)
+        ),
+        *(
+            _change(card.name, before["dimensions"].get(d), after["dimensions"].get(d))
+            for d, card in zip(dimension_ids, results.dimensions, strict=True)
+        ),
+    ]
+    return History(tuple(dates), chart, dates[-2], tuple(changes))
+
+
+def build_report_context(
+    assessment: Assessment,
+    library: ContentLibrary,
+    locale: str,
+    logo_uri: str | None = None,
+) -> ReportContext:
+    """The report of a submitted assessment in ``locale`` (call under ``force_locale``)."""
+    questionnaire = service.questionnaire_of(assessment, library)
+    answer_values = {a.question_id: a.value for a in assessment.answers}
+    results = build_results(
+        questionnaire, service.result_of(assessment, questionnaire), answer_values, locale
+    )
+    commentary = assessment.commentary or ReportCommentary(dimension_notes={})
+    organisation = assessment.organisation
+    options = library.organisation_options
+    industry = options.industry(organisation.industry)
+    size_band = options.size_band(organisation.size_band)
+    language = babel_locale(locale)
+    submitted: datetime = assessment.submitted_at or assessment.updated_at
+    return ReportContext(
+        locale=locale,
+        lang=html_lang(locale),
+        document_title=_("Maturity assessment report: %(name)s", name=organisation.name),
+        questionnaire_title=questionnaire.title.get(locale),
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        organisation_name=organisation.name,
+        organisation_details=tuple(
+            detail
+            for detail in (
+                industry.name.get(locale) if industry else "",
+                size_band.name.get(locale) if size_band else "",
+                organisation.region,
+            )
+            if detail
+        ),
+        assessment_date=format_date(submitted, "long", locale=language),
+        generated_date=format_date(datetime.now(submitted.tzinfo), "long", locale=language),
+        respondent_name=assessment.respondent_name,
+        prepared_by=commentary.prepared_by or "",
+        firm_name=commentary.firm_name or "",
+        logo_uri=logo_uri,
+        language_name=_("Chinese") if language != "en" else _("English"),
+        results=results,
+        executive_summary=_paragraphs(commentary.executive_summary or ""),
+        top_gaps=results.main_gaps[:SUMMARY_ITEMS],
+        next_steps=_next_steps(results),
+        sections=_sections(
+            questionnaire, results, assessment, commentary.dimension_notes or {}, locale
+        ),
+        history=_history(assessment, questionnaire, results, locale),
+        levels=tuple(
+            LevelView(n, level.name.get(locale), level.meaning.get(locale))
+            for n, level in enumerate(questionnaire.levels, start=1)
+        ),
+        dimension_weights=tuple(
+            (d.name.get(locale), questionnaire.part(d.part).name.get(locale), _weight(d.weight))
+            for d in questionnaire.dimensions
+        ),
+        min_answered_share=format_percent(
+            questionnaire.scoring.min_answered_share, locale=language
+        ),
+    )

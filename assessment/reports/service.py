@@ -1,0 +1,108 @@
+"""Making a report: the PDF of one submitted assessment, in a chosen language."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from assessment import locales
+from assessment.content.registry import current_library
+from assessment.errors import AssessmentError
+from assessment.models import Assessment
+from assessment.reports.context import build_report_context
+from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
+
+log = logging.getLogger(__name__)
+
+REPORT_LANGUAGES = {"zh-CN": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
+PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+WHITE_SPACE = re.compile(r"\s+")
+
+
+class ReportNotReadyError(AssessmentError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(_l("A report is available once the assessment has been submitted."))
+
+
+class UnknownReportLanguageError(AssessmentError):
+    status_code = 400
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            _l("No report language %(language)s; use zh-CN or en.", language=language[:20])
+        )
+
+
+def report_locale(language: str) -> str:
+    try:
+        return REPORT_LANGUAGES[language]
+    except KeyError:
+        raise UnknownReportLanguageError(language) from None
+
+
+def css_string(text: str) -> str:
+    """Text as the inside of a CSS string: quotes and backslashes escaped, no newlines."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return WHITE_SPACE.sub(" ", escaped)
+
+
+def page_counter_content(template: str) -> str:
+    """``Page %(page)s of %(pages)s`` as CSS ``content``: strings and page counters."""
+    parts = []
+    for piece in PLACEHOLDER.split(template):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(f'"{css_string(piece)}"')
+    return " ".join(parts)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def logo_path(assessment: Assessment) -> Path | None:
+    commentary = assessment.commentary
+    if commentary is None or not commentary.logo_file:
+        return None
+    path = upload_dir() / commentary.logo_file
+    return path if path.is_file() else None
+
+
+def report_html(assessment: Assessment, locale: str) -> str:
+    if not assessment.is_submitted or assessment.organisation is None:
+        raise ReportNotReadyError()
+    logo = logo_path(assessment)
+    with force_locale(locale):
+        context = build_report_context(
+            assessment, current_library(), locale, logo.as_uri() if logo else None
+        )
+        return render_template(
+            "reports/report.html",
+            r=context,
+            page_counter=page_counter_content(_("Page %(page)s of %(pages)s")),
+        )
+
+
+def report_pdf(assessment: Assessment, language: str) -> bytes:
+    """The PDF report of a submitted assessment; ``language`` is zh-CN or en."""
+    locale = report_locale(language)
+    html = report_html(assessment, locale)
+    static = Path(current_app.static_folder)
+    logo = logo_path(assessment)
+    fetcher = RestrictedURLFetcher(allowed_roots=(static,), allowed_files=(logo,) if logo else ())
+    pdf = render_pdf(html, static / "css" / "report.css", fetcher)
+    log.info("report of assessment %s rendered in %s (%d bytes)", assessment.id, locale, len(pdf))
+    return pdf
+
+
+def report_filename(assessment: Assessment, language: str) -> str:
+    return f"assessment-{assessment.id}-{locales.content_key(report_locale(language))}.pdf"

@@ -1,0 +1,97 @@
+"""Reports of a submitted assessment: the PDF download, commentary and branding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+
+from assessment.errors import NotFoundError
+from assessment.extensions import csrf
+from assessment.questionnaire.access import genuine_post, load
+from assessment.reports import commentary as commentary_service
+from assessment.reports.forms import make_commentary_form, note_field_name
+from assessment.reports.service import (
+    ReportNotReadyError,
+    logo_path,
+    report_filename,
+    report_pdf,
+)
+from assessment.templating import current_locale
+
+bp = Blueprint("reports", __name__)
+csrf.exempt(bp)  # checked in the view, as for the questionnaire pages
+
+
+@bp.get("/a/<token>/report.pdf")
+def download(token: str) -> Response:
+    assessment, _questionnaire = load(token)
+    language = request.args.get("lang", "zh-CN")
+    pdf = report_pdf(assessment, language)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{report_filename(assessment, language)}"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/a/<token>/commentary")
+def save_commentary(token: str) -> Response:
+    assessment, questionnaire = load(token)
+    if not assessment.is_submitted:
+        raise ReportNotReadyError()
+    back = url_for("questionnaire.results", token=token) + "#report"
+    if not genuine_post(request.form.get("csrf_token")):
+        flash(
+            _("Your session had expired, so the commentary was not saved. Save it again."),
+            "warning",
+        )
+        return redirect(back)
+    form = make_commentary_form(questionnaire, current_locale())(meta={"csrf": False})
+    if not form.validate():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                flash(str(error), "error")
+        return redirect(back)
+    upload = request.files.get("logo")
+    logo = (
+        upload.read(commentary_service.LOGO_MAX_BYTES + 1) if upload and upload.filename else None
+    )
+    try:
+        commentary_service.save_commentary(
+            assessment,
+            commentary_service.CommentaryInput(
+                executive_summary=form.executive_summary.data or "",
+                dimension_notes={
+                    dimension_id: form[note_field_name(dimension_id)].data or ""
+                    for dimension_id in form.dimension_ids
+                },
+                prepared_by=form.prepared_by.data or "",
+                firm_name=form.firm_name.data or "",
+            ),
+            Path(current_app.config["UPLOAD_DIR"]),
+            logo=logo,
+            remove_logo=bool(form.remove_logo.data),
+        )
+    except commentary_service.InvalidLogoError as error:
+        flash(_("Nothing was saved: %(reason)s", reason=error.message), "error")
+        return redirect(back)
+    flash(_("The commentary is saved and will appear in the report."), "success")
+    return redirect(back)
+
+
+@bp.get("/a/<token>/logo")
+def logo(token: str) -> Response:
+    assessment, _questionnaire = load(token)
+    path = logo_path(assessment)
+    if path is None:
+        raise NotFoundError()
+    kind = assessment.commentary.logo_type
+    response = send_file(path, mimetype=commentary_service.LOGO_MIME_TYPES[kind])
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
