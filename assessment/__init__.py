@@ -43,7 +43,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     init_content(app)
 
-    from assessment.errors import register_error_handlers
+    from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.home.views import bp as home_bp
     from assessment.questionnaire.views import bp as questionnaire_bp
     from assessment.reports.pdf import warn_if_slow_fonts
@@ -57,6 +57,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     warn_if_slow_fonts()
     register_error_handlers(app)
+    refuse_oversized_requests(app)
 
     from assessment.cli import register_commands
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assessment.extensions import db
 
@@ -58,6 +58,16 @@ class NotFoundError(AssessmentError):
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
+
+
+def refuse_oversized_requests(app: Flask) -> None:
+    """Answer 413 from the declared length, before anything is read or spooled to disk."""
+
+    @app.before_request
+    def check_content_length() -> None:
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length and request.content_length > limit:
+            raise RequestEntityTooLarge()
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -23,8 +23,9 @@ def _fresh_schema():
 
 
 @pytest.fixture
-def app(_fresh_schema):
+def app(_fresh_schema, tmp_path):
     app = create_app(TestingConfig)
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     with app.app_context():
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app

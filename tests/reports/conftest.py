@@ -1,0 +1,48 @@
+import io
+import logging
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import Assessment, Organisation
+
+
+@pytest.fixture
+def demo(app, runner):
+    """The demo data; returns the newest submitted assessment of the first organisation."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        organisation = (
+            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
+        )
+        newest = (
+            db.session.execute(
+                select(Assessment)
+                .where(
+                    Assessment.organisation_id == organisation.id, Assessment.status == "submitted"
+                )
+                .order_by(Assessment.submitted_at.desc())
+            )
+            .scalars()
+            .first()
+        )
+        return newest.id, newest.resume_token, organisation.name
+
+
+@pytest.fixture
+def fonttools_fallback_fails(caplog):
+    """Fail a test when WeasyPrint falls back to slow fontTools subsetting."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    yield
+    fallbacks = [r for r in caplog.records if "Using fontTools instead of HarfBuzz" in r.message]
+    assert fallbacks == [], "install libharfbuzz-subset0"
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -1,0 +1,145 @@
+"""The PDF report itself: text, fonts, pages, in both languages, from page and command line."""
+
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from assessment.numbers import display_index
+from tests.reports.conftest import page_count, pdf_text
+
+pytestmark = pytest.mark.usefixtures("fonttools_fallback_fails")
+
+
+def stored_result(runner, assessment_id):
+    rows = json.loads(runner.invoke(args=["assessments", "list", "--json"]).output)
+    return next(row for row in rows if row["id"] == assessment_id)
+
+
+def download(client, token, lang):
+    response = client.get(f"/a/{token}/report.pdf?lang={lang}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response.data
+
+
+def test_chinese_report_has_the_organisation_dimensions_and_index(
+    client, runner, demo, questionnaire
+):
+    assessment_id, token, name = demo
+    pdf = download(client, token, "zh-CN")
+    text = pdf_text(pdf)
+    assert name in text
+    for dimension in questionnaire.dimensions:
+        assert dimension.name.zh_cn in text
+    overall = stored_result(runner, assessment_id)["overall_index"]
+    assert display_index(overall) in text
+    assert "摘要" in text
+    assert "附录A" in text
+    assert "附录B" in text
+    pages = page_count(pdf)
+    assert 8 <= pages <= 20
+    assert f"第 {pages} 页 / 共 {pages} 页" in text
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == f"成熟度评估报告：{name}"
+    assert reader.pdf_header.startswith("%PDF-")
+    assert len(reader.outline) >= 8  # bookmarks: chapters and dimensions
+
+
+def test_english_report_is_in_english_whatever_the_answering_language(client, demo, questionnaire):
+    _, token, _name = demo
+    pdf = download(client, token, "en")
+    text = pdf_text(pdf)
+    for dimension in questionnaire.dimensions:
+        assert dimension.name.en in text
+    assert "Executive summary" in text
+    assert "Appendix A: How the scores are calculated" in text
+    pages = page_count(pdf)
+    assert f"Page 2 of {pages}" in text
+    assert f"Page {pages} of {pages}" in text
+    assert "摘要" not in text
+
+
+def test_report_shows_the_history_of_three_assessments(client, demo):
+    _, token, _ = demo
+    text = pdf_text(download(client, token, "en"))
+    assert "Change over time" in text
+    assert "Changes since the previous assessment" in text
+
+
+def test_chinese_report_embeds_subset_cjk_fonts(client, demo, tmp_path):
+    _, token, _ = demo
+    path = tmp_path / "report.pdf"
+    path.write_bytes(download(client, token, "zh-CN"))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    lines = fonts.stdout.splitlines()[2:]
+    assert lines, fonts.stdout
+    assert any("NotoSansCJK" in line.replace("-", "") for line in lines)
+    for line in lines:
+        name, *_, emb, sub, _uni, _obj, _gen = line.split()
+        assert re.match(r"[A-Z]{6}\+", name), line  # a subset
+        assert (emb, sub) == ("yes", "yes"), line
+
+
+def test_first_page_is_not_blank(client, demo, tmp_path):
+    _, token, _ = demo
+    path = tmp_path / "report.pdf"
+    path.write_bytes(download(client, token, "zh-CN"))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+        check=True,
+    )
+    image = next(tmp_path.glob("page*.png")).read_bytes()
+    assert len(image) > 3000  # a blank A4 page at 30 dpi compresses to far less
+
+
+def test_flask_report_writes_the_file(runner, demo, tmp_path):
+    assessment_id, _, name = demo
+    target = tmp_path / "out.pdf"
+    result = runner.invoke(
+        args=["report", str(assessment_id), "--lang", "en", "-o", str(target)], env={"LANG": "en"}
+    )
+    assert result.exit_code == 0, result.output
+    assert name in pdf_text(target.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["report", "999999"], "No assessment with id 999999"),
+        (["report", "{id}", "--lang", "fr"], "No report language fr; use zh-CN or en."),
+        (
+            ["report", "{id}", "-o", "/no/such/folder/out.pdf"],
+            "Cannot write /no/such/folder/out.pdf",
+        ),
+        (["report", "latest"], "'latest' is not a valid integer"),
+    ],
+)
+def test_flask_report_bad_input_is_one_clear_line(runner, demo, arguments, message):
+    assessment_id = demo[0]
+    arguments = [argument.format(id=assessment_id) for argument in arguments]
+    result = runner.invoke(args=arguments, env={"LANG": "en"})
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_draft_has_no_report_yet(runner, client, app, demo):
+    rows = json.loads(runner.invoke(args=["assessments", "list", "--json"]).output)
+    draft = next(row for row in rows if row["status"] == "draft")
+    result = runner.invoke(args=["report", str(draft["id"])], env={"LANG": "en"})
+    assert result.exit_code == 2
+    assert "once the assessment has been submitted" in result.output
+    response = client.get(f"{draft['resume_path']}/report.pdf", headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+
+
+def test_unknown_language_in_the_download_link_is_a_clear_400(client, demo):
+    _, token, _ = demo
+    response = client.get(f"/a/{token}/report.pdf?lang=de", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "No report language de" in response.get_data(as_text=True)
