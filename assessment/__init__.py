@@ -11,7 +11,7 @@ from flask import Flask, request, session
 
 from assessment import locales
 from assessment.config import ROOT, Config
-from assessment.extensions import babel, csrf, db, migrate
+from assessment.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +38,26 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
 
     from assessment.content.registry import init_content
 
     init_content(app)
 
+    from assessment.accounts.views import bp as accounts_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.home.views import bp as home_bp
     from assessment.questionnaire.views import bp as questionnaire_bp
     from assessment.reports.pdf import warn_if_slow_fonts
     from assessment.reports.views import bp as reports_bp
+    from assessment.security import init_security
     from assessment.templating import init_templating
 
     init_templating(app)
+    init_security(app)
 
     app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(reports_bp)
     warn_if_slow_fonts()
@@ -72,6 +77,21 @@ def select_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     return locales.babel_locale(best)
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from assessment.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def _init_secret_key(app: Flask) -> None:

@@ -12,6 +12,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -157,3 +158,33 @@ class ReportCommentary(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     assessment: Mapped[Assessment] = relationship(back_populates="commentary")
+
+
+class UserRole(enum.StrEnum):
+    ADMIN = "admin"
+    CONSULTANT = "consultant"
+    MEMBER = "member"  # a person of a client organisation
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in. Passwords are kept only as argon2 hashes."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'consultant', 'member')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default=UserRole.MEMBER)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active

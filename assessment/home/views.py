@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
@@ -12,6 +10,7 @@ from assessment import locales
 from assessment.content.presentation import method_paragraphs
 from assessment.content.registry import current_library
 from assessment.errors import NotFoundError
+from assessment.urls import safe_next
 
 bp = Blueprint("home", __name__)
 
@@ -35,8 +34,4 @@ def set_language() -> Response:
     chosen = request.form.get("locale", "")
     if chosen in locales.LOCALES:
         session["locale"] = chosen
-    target = request.form.get("next", "")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")))

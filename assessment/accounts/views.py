@@ -1,0 +1,87 @@
+"""Log-in, log-out and passwords."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from assessment.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+)
+from assessment.services import accounts
+from assessment.urls import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    form = LoginForm()
+    target = safe_next(request.args.get("next"), url_for("home.index"))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(target)
+        form.password.errors.append(_("The e-mail or the password is not right."))
+        return render_template("accounts/login.html", form=form), 401
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except accounts.AccountError as error:
+            form.current.errors.append(str(error.message))
+            return render_template("accounts/change_password.html", form=form), 400
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("home.index"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> Response | str:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.send_reset_link(
+            form.email.data,
+            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        )
+        flash(
+            _(
+                "If an account exists for that address, a reset link is on its way. "
+                "It works once, for two hours."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    try:
+        user = accounts.user_for_reset(token)
+    except accounts.AccountError as error:
+        return render_template("error.html", message=error.message, status=400), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        flash(_("Your password is set. Log in with it."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
