@@ -209,8 +209,16 @@ def demo_command(if_empty: bool) -> None:
     questionnaire = library.latest_published()
     if questionnaire is None:
         fail([_("No published questionnaire to load demo data for.")], EXIT_CONTENT)
-    created = load_demo(questionnaire, read_demo(Path(current_app.config["CONTENT_DIR"])))
+    demo = read_demo(Path(current_app.config["CONTENT_DIR"]))
+    created = load_demo(questionnaire, demo)
     click.echo(_("Loaded %(count)s demo assessments.", count=len(created)))
+    click.echo(
+        _(
+            "Demo consultant: log in as %(email)s with the password %(password)s.",
+            email=demo.firm.consultant.email,
+            password=demo.firm.consultant.password,
+        )
+    )
 
 
 assessments_cli = AppGroup("assessments", help="List and inspect assessments.")

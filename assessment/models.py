@@ -184,7 +184,60 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Consultants belong to a firm; other people do not.
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="SET NULL"))
+
+    firm: Mapped[Firm | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+
+class Firm(db.Model):
+    """A consulting firm: its consultants serve the organisations it is engaged by."""
+
+    __tablename__ = "firm"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class MembershipRole(enum.StrEnum):
+    OWNER = "owner"
+    RESPONDENT = "respondent"
+
+
+class Membership(db.Model):
+    """A person of an organisation: its owner, or a respondent."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id"),
+        CheckConstraint("role IN ('owner', 'respondent')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default=MembershipRole.RESPONDENT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Engagement(db.Model):
+    """A firm serving a client organisation: its consultants may see and work on it."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (UniqueConstraint("firm_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    firm: Mapped[Firm] = relationship()

@@ -23,7 +23,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from assessment import policy
 from assessment.content.registry import current_library
 from assessment.content.schema import Questionnaire
 from assessment.errors import NotFoundError
@@ -298,6 +300,7 @@ def results(token: str) -> Response | str:
         "questionnaire/results.html",
         results=view,
         commentary_form=commentary_form,
+        may_comment=policy.can_write_commentary(current_user, assessment),
         has_logo=bool(commentary and commentary.logo_file),
         **_page_context(assessment, questionnaire),
     )

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from assessment.errors import NotFoundError
+from assessment import policy
+from assessment.errors import AssessmentError, NotFoundError
 from assessment.extensions import csrf
 from assessment.questionnaire.access import genuine_post, load
 from assessment.reports import commentary as commentary_service
@@ -21,6 +24,17 @@ from assessment.reports.service import (
 from assessment.templating import current_locale
 
 bp = Blueprint("reports", __name__)
+
+
+class CommentaryNotAllowedError(AssessmentError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Only the organisation's consultants can write the report commentary. Log in.")
+        )
+
+
 csrf.exempt(bp)  # checked in the view, as for the questionnaire pages
 
 
@@ -42,6 +56,8 @@ def save_commentary(token: str) -> Response:
     assessment, questionnaire = load(token)
     if not assessment.is_submitted:
         raise ReportNotReadyError()
+    if not policy.can_write_commentary(current_user, assessment):
+        raise CommentaryNotAllowedError()
     back = url_for("questionnaire.results", token=token) + "#report"
     if not genuine_post(request.form.get("csrf_token")):
         flash(

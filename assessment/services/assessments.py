@@ -197,11 +197,14 @@ def unanswered_questions(assessment: Assessment, questionnaire: Questionnaire) -
 # Changing
 
 
-def start(questionnaire: Questionnaire, locale: str) -> Assessment:
+def start(
+    questionnaire: Questionnaire, locale: str, organisation: Organisation | None = None
+) -> Assessment:
     assessment = Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         locale=locale,
+        organisation=organisation,
     )
     db.session.add(assessment)
     db.session.commit()

@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 
 from assessment.content.schema import Questionnaire
 from assessment.extensions import db
-from assessment.models import Assessment, Organisation, utc_now
+from assessment.models import (
+    Assessment,
+    Engagement,
+    Firm,
+    Organisation,
+    UserRole,
+    utc_now,
+)
 from assessment.services import assessments as service
 
 log = logging.getLogger(__name__)
@@ -36,9 +43,25 @@ class DemoOrganisation(BaseModel):
     levels: dict[str, Annotated[list[Annotated[int, Field(ge=1, le=5)]], Field(min_length=3)]]
 
 
+class DemoConsultant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    name: str
+    password: str
+
+
+class DemoFirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    consultant: DemoConsultant
+
+
 class DemoData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    firm: DemoFirm
     organisations: list[DemoOrganisation]
 
 
@@ -92,9 +115,28 @@ def load_demo(questionnaire: Questionnaire, demo: DemoData) -> list[Assessment]:
         if entry.draft_in_progress:
             typical = dict(zip((d.id for d in questionnaire.dimensions), history[-1], strict=True))
             created.append(_create(questionnaire, entry, organisation, typical, rng, share=0.5))
+    _engage_demo_firm(demo.firm, {a.organisation_id for a in created})
     db.session.commit()
     log.info("loaded %d demo assessments", len(created))
     return created
+
+
+def _engage_demo_firm(entry: DemoFirm, organisation_ids: set[int | None]) -> None:
+    from assessment.services import accounts
+
+    firm = Firm(name=entry.name)
+    db.session.add(firm)
+    consultant = accounts.find_by_email(entry.consultant.email) or accounts.create_user(
+        entry.consultant.email,
+        entry.consultant.password,
+        role=UserRole.CONSULTANT,
+        name=entry.consultant.name,
+    )
+    consultant.firm = firm
+    db.session.add_all(
+        Engagement(firm=firm, organisation_id=organisation_id)
+        for organisation_id in sorted(i for i in organisation_ids if i is not None)
+    )
 
 
 def _create(

@@ -31,6 +31,26 @@ def demo(app, runner):
         return newest.id, newest.resume_token, organisation.name
 
 
+DEMO_CONSULTANT = ("consultant@example.com", "demo-consultant-2026")
+
+
+def log_in(client, email, password):
+    from tests.conftest import form_token
+
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post(
+        "/login", data={"csrf_token": form_token(page), "email": email, "password": password}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def consultant_client(client, demo):
+    """The test client, logged in as the demo firm's consultant."""
+    log_in(client, *DEMO_CONSULTANT)
+    return client
+
+
 @pytest.fixture
 def fonttools_fallback_fails(caplog):
     """Fail a test when WeasyPrint falls back to slow fontTools subsetting."""

@@ -96,7 +96,10 @@ def save_commentary(client, token, data, files=None):
     )
 
 
-def test_commentary_appears_in_the_report_as_text_never_as_markup(app, client, demo, caplog):
+def test_commentary_appears_in_the_report_as_text_never_as_markup(
+    app, consultant_client, demo, caplog
+):
+    client = consultant_client
     _, token, _ = demo
     hostile = 'Strong year. <img src="file:///etc/passwd"> <a href="http://127.0.0.1/">x</a>'
     response = save_commentary(
@@ -123,7 +126,8 @@ def test_commentary_appears_in_the_report_as_text_never_as_markup(app, client, d
     assert "report refused to fetch" not in caplog.text  # nothing was even attempted
 
 
-def test_png_logo_appears_on_the_cover(app, client, demo):
+def test_png_logo_appears_on_the_cover(app, consultant_client, demo):
+    client = consultant_client
     _, token, _ = demo
     response = save_commentary(
         client, token, {"firm_name": "Harbour"}, {"logo": (io.BytesIO(tiny_png()), "logo.png")}
@@ -136,7 +140,8 @@ def test_png_logo_appears_on_the_cover(app, client, demo):
     assert len(cover.images) == 1
 
 
-def test_svg_logo_is_drawn_and_replacing_it_removes_the_old_file(app, client, demo):
+def test_svg_logo_is_drawn_and_replacing_it_removes_the_old_file(app, consultant_client, demo):
+    client = consultant_client
     _, token, _ = demo
     svg = (
         b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
@@ -177,8 +182,9 @@ def test_svg_logo_is_drawn_and_replacing_it_removes_the_old_file(app, client, de
     ],
 )
 def test_unsafe_or_wrong_logos_are_refused_and_nothing_is_saved(
-    app, client, demo, content, message
+    app, consultant_client, demo, content, message
 ):
+    client = consultant_client
     _, token, _ = demo
     response = save_commentary(
         client,
@@ -195,7 +201,8 @@ def test_unsafe_or_wrong_logos_are_refused_and_nothing_is_saved(
     assert client.get(f"/a/{token}/logo").status_code == 404
 
 
-def test_an_upload_over_the_request_limit_is_a_clear_413(client, demo):
+def test_an_upload_over_the_request_limit_is_a_clear_413(consultant_client, demo):
+    client = consultant_client
     _, token, _ = demo
     body = b"--x\r\nContent-Disposition: form-data; name=logo; filename=big.png\r\n\r\n"
     response = client.post(
@@ -220,3 +227,32 @@ def test_commentary_of_a_draft_is_refused(client, runner, demo):
     )
     assert response.status_code == 409
     assert re.search(r"once the assessment has been submitted", response.get_data(as_text=True))
+
+
+def test_only_the_clients_consultants_may_write_commentary(app, client, demo):
+    from assessment.services import accounts
+    from tests.reports.conftest import log_in
+
+    _, token, _ = demo
+    page = client.get(f"/a/{token}/results", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "Consultant commentary and branding" not in page  # a link holder: no editor
+    response = client.post(
+        f"/a/{token}/commentary",
+        data={"csrf_token": form_token(page), "executive_summary": "forged"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 403
+    assert "Only the organisation's consultants" in response.get_data(as_text=True)
+
+    with app.app_context():
+        accounts.create_user("other@example.com", "another firm's password", role="consultant")
+    log_in(client, "other@example.com", "another firm's password")
+    response = client.post(
+        f"/a/{token}/commentary",
+        data={"csrf_token": form_token(page), "executive_summary": "forged"},
+    )
+    assert response.status_code == 403
+    report = pdf_text(client.get(f"/a/{token}/report.pdf?lang=en").data)
+    assert "forged" not in report

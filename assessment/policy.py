@@ -1,0 +1,108 @@
+"""Who may see and change what: every access rule of the product, in one place.
+
+- An admin may see and do everything.
+- A consultant may see and work on the organisations their firm is engaged by.
+- A member of an organisation may see it; its owner may also manage it.
+- Anyone holding an assessment's resume link may answer that one assessment.
+Views ask these functions; an object someone may not see is answered with 404, so that
+its existence and its name never leak.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, select
+
+from assessment.extensions import db
+from assessment.models import (
+    Assessment,
+    Engagement,
+    Membership,
+    MembershipRole,
+    Organisation,
+    User,
+    UserRole,
+)
+
+
+def _signed_in(user: object) -> User | None:
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def is_admin(user: object) -> bool:
+    signed_in = _signed_in(user)
+    return signed_in is not None and signed_in.role == UserRole.ADMIN
+
+
+def is_consultant(user: object) -> bool:
+    signed_in = _signed_in(user)
+    return signed_in is not None and signed_in.role == UserRole.CONSULTANT
+
+
+def serves(user: object, organisation_id: int | None) -> bool:
+    """Whether a consultant's firm is engaged by the organisation."""
+    signed_in = _signed_in(user)
+    if organisation_id is None or not is_consultant(signed_in) or signed_in.firm_id is None:
+        return False
+    return bool(
+        db.session.execute(
+            select(
+                exists().where(
+                    Engagement.firm_id == signed_in.firm_id,
+                    Engagement.organisation_id == organisation_id,
+                )
+            )
+        ).scalar()
+    )
+
+
+def member_role(user: object, organisation_id: int | None) -> str | None:
+    signed_in = _signed_in(user)
+    if signed_in is None or organisation_id is None:
+        return None
+    return db.session.execute(
+        select(Membership.role).where(
+            Membership.user_id == signed_in.id, Membership.organisation_id == organisation_id
+        )
+    ).scalar_one_or_none()
+
+
+def can_view_organisation(user: object, organisation: Organisation) -> bool:
+    return (
+        is_admin(user)
+        or serves(user, organisation.id)
+        or member_role(user, organisation.id) is not None
+    )
+
+
+def can_manage_organisation(user: object, organisation: Organisation) -> bool:
+    """Start assessments, invite people: admins, its consultants and its owner."""
+    return (
+        is_admin(user)
+        or serves(user, organisation.id)
+        or member_role(user, organisation.id) == MembershipRole.OWNER
+    )
+
+
+def can_write_commentary(user: object, assessment: Assessment) -> bool:
+    return is_admin(user) or serves(user, assessment.organisation_id)
+
+
+def can_see_portfolio(user: object) -> bool:
+    return is_admin(user) or is_consultant(user)
+
+
+def visible_organisations(user: object) -> Select[tuple[Organisation]]:
+    """The organisations ``user`` may see, as a query."""
+    query = select(Organisation)
+    if is_admin(user):
+        return query
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return query.where(False)
+    if is_consultant(signed_in):
+        return query.join(Engagement, Engagement.organisation_id == Organisation.id).where(
+            Engagement.firm_id == signed_in.firm_id
+        )
+    return query.join(Membership, Membership.organisation_id == Organisation.id).where(
+        Membership.user_id == signed_in.id
+    )

@@ -1,0 +1,104 @@
+"""A consultant's portfolio: their client organisations, each with its latest result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from assessment import policy
+from assessment.content.loader import ContentLibrary
+from assessment.extensions import db
+from assessment.models import Assessment, AssessmentStatus, Organisation
+from assessment.numbers import display_index
+
+SORT_KEYS = ("name", "index", "date")
+STATUS_FILTERS = ("draft", "submitted", "none")
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    organisation_id: int
+    name: str
+    industry: str
+    latest_index: float | None
+    latest_index_text: str | None
+    latest_level: int | None
+    latest_date: datetime | None
+    latest_token: str | None
+    newest_status: str | None  # draft | submitted | None (no assessment yet)
+    newest_date: datetime | None
+    newest_token: str | None
+
+
+def portfolio(
+    user: object,
+    library: ContentLibrary,
+    locale: str,
+    industry: str | None = None,
+    status: str | None = None,
+    sort: str = "name",
+) -> list[PortfolioRow]:
+    organisations = db.session.execute(policy.visible_organisations(user)).scalars().all()
+    assessments = db.session.execute(
+        select(Assessment)
+        .where(Assessment.organisation_id.in_([o.id for o in organisations]))
+        .order_by(Assessment.created_at)
+    ).scalars()
+    by_organisation: dict[int, list[Assessment]] = {}
+    for assessment in assessments:
+        by_organisation.setdefault(assessment.organisation_id, []).append(assessment)
+
+    rows = []
+    for organisation in organisations:
+        history = by_organisation.get(organisation.id, [])
+        submitted = [a for a in history if a.status == AssessmentStatus.SUBMITTED]
+        latest = max(submitted, key=lambda a: a.submitted_at, default=None)
+        newest = history[-1] if history else None
+        index = latest.result["overall"]["index"] if latest and latest.result else None
+        option = library.organisation_options.industry(organisation.industry)
+        rows.append(
+            PortfolioRow(
+                organisation_id=organisation.id,
+                name=organisation.name,
+                industry=option.name.get(locale) if option else organisation.industry,
+                latest_index=index,
+                latest_index_text=display_index(index) if index is not None else None,
+                latest_level=latest.result["overall"]["level"]
+                if latest and latest.result
+                else None,
+                latest_date=latest.submitted_at if latest else None,
+                latest_token=latest.resume_token if latest else None,
+                newest_status=newest.status if newest else None,
+                newest_date=newest.created_at if newest else None,
+                newest_token=newest.resume_token if newest else None,
+            )
+        )
+    options = library.organisation_options
+    if industry:
+        wanted = options.industry(industry)
+        rows = [r for r in rows if wanted and r.industry == wanted.name.get(locale)]
+    if status in STATUS_FILTERS:
+        rows = [r for r in rows if (r.newest_status or "none") == status]
+    if sort == "index":
+        rows.sort(key=lambda r: (r.latest_index is None, -(r.latest_index or 0), r.name))
+    elif sort == "date":
+        rows.sort(
+            key=lambda r: (
+                r.latest_date is None,
+                -(r.latest_date.timestamp() if r.latest_date else 0),
+                r.name,
+            )
+        )
+    else:
+        rows.sort(key=lambda r: r.name)
+    return rows
+
+
+def organisation_for(user: object, organisation_id: int) -> Organisation | None:
+    """The organisation if ``user`` may manage it; None otherwise (answered as 404)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not policy.can_manage_organisation(user, organisation):
+        return None
+    return organisation
