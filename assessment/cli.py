@@ -251,7 +251,7 @@ def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
         _("Questionnaire"),
         _("Status"),
         _("Created"),
-        _("Submitted"),
+        _("Submitted on"),
         _("Index"),
     ] + ([_("Link")] if links else [])
     table = [
