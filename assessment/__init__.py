@@ -11,7 +11,7 @@ from flask import Flask, request, session
 
 from assessment import locales
 from assessment.config import ROOT, Config
-from assessment.extensions import babel, csrf, db, login_manager, migrate
+from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
+    limiter.init_app(app)
 
     from assessment.content.registry import init_content
 

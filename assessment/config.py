@@ -27,6 +27,11 @@ class Config:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # the largest request body: a logo upload
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")
+    # Rate limits (log-in, password reset) are counted in Redis when it is configured.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    RESET_RATE_LIMIT = "5 per minute;20 per hour"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

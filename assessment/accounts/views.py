@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,13 +21,23 @@ from assessment.accounts.forms import (
     LoginForm,
     NewPasswordForm,
 )
+from assessment.extensions import limiter
 from assessment.services import accounts
 from assessment.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     target = safe_next(request.args.get("next"), url_for("home.index"))
@@ -55,6 +74,7 @@ def change_password() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 def forgot_password() -> Response | str:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -74,6 +94,7 @@ def forgot_password() -> Response | str:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token: str) -> Response | str | tuple[str, int]:
     try:
         user = accounts.user_for_reset(token)
