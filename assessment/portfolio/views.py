@@ -9,6 +9,7 @@ from assessment import policy
 from assessment.content.registry import current_library
 from assessment.errors import NotFoundError
 from assessment.services import assessments as service
+from assessment.services import audit
 from assessment.services.portfolio import SORT_KEYS, STATUS_FILTERS, organisation_for, portfolio
 from assessment.templating import current_locale
 
@@ -49,4 +50,20 @@ def start_assessment(organisation_id: int) -> Response:
             token=assessment.resume_token,
             dimension_id=questionnaire.dimensions[0].id,
         )
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/audit")
+@login_required
+def audit_trail(organisation_id: int) -> str:
+    """Who did what to this organisation's assessments; read-only."""
+    organisation = organisation_for(current_user, organisation_id)
+    if organisation is None:
+        raise NotFoundError()
+    return render_template(
+        "portfolio/audit.html",
+        organisation=organisation,
+        events=audit.events_of(organisation.id),
+        actions=audit.ACTIONS,
+        channels=audit.CHANNELS,
     )

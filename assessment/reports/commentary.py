@@ -24,6 +24,7 @@ from assessment.models import (
     ReportCommentary,
     utc_now,
 )
+from assessment.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def save_commentary(
         commentary.logo_file = commentary.logo_type = None
     commentary.updated_at = utc_now()
     db.session.add(commentary)
+    audit.record("commentary.saved", assessment, logo=commentary.logo_file is not None)
     db.session.commit()
     if old_logo and old_logo != commentary.logo_file:
         (upload_dir / old_logo).unlink(missing_ok=True)

@@ -14,9 +14,11 @@ from flask_babel import lazy_gettext as _l
 from assessment import locales
 from assessment.content.registry import current_library
 from assessment.errors import AssessmentError
+from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.reports.context import build_report_context
 from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
+from assessment.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,8 @@ def report_pdf(assessment: Assessment, language: str) -> bytes:
     logo = logo_path(assessment)
     fetcher = RestrictedURLFetcher(allowed_roots=(static,), allowed_files=(logo,) if logo else ())
     pdf = render_pdf(html, static / "css" / "report.css", fetcher)
+    audit.record("report.generated", assessment, language=locales.content_key(locale))
+    db.session.commit()
     log.info("report of assessment %s rendered in %s (%d bytes)", assessment.id, locale, len(pdf))
     return pdf
 

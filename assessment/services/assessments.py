@@ -29,6 +29,7 @@ from assessment.models import (
     Organisation,
     utc_now,
 )
+from assessment.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,8 @@ def start(
         organisation=organisation,
     )
     db.session.add(assessment)
+    db.session.flush()
+    audit.record("assessment.started", assessment)
     db.session.commit()
     log.info("assessment %s started on %s v%s", assessment.id, *questionnaire.key)
     return assessment
@@ -232,6 +235,8 @@ def save_organisation(
     assessment.respondent_name = respondent_name
     assessment.updated_at = utc_now()
     db.session.add(organisation)
+    db.session.flush()
+    audit.record("organisation.saved", assessment)
     db.session.commit()
     return organisation
 
@@ -315,6 +320,7 @@ def save_answers(
     ]
     if rows:
         _upsert_answers(rows)
+        audit.record("answers.saved", assessment, questions=[row["question_id"] for row in rows])
     assessment.updated_at = now
     db.session.commit()
     db.session.expire(assessment, ["answers"])
@@ -367,6 +373,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, ob
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
     assessment.updated_at = now
+    audit.record("assessment.submitted", assessment, overall_index=result["overall"]["index"])
     db.session.commit()
     log.info("assessment %s submitted", assessment.id)
     return result

@@ -1,0 +1,72 @@
+"""The audit trail: who did what to an organisation's data, and when.
+
+Events are added to the same transaction as the change they record, so an event exists
+exactly when its change was committed. Nothing in the app edits or deletes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import Assessment, AuditEvent, User
+
+log = logging.getLogger(__name__)
+
+ACTIONS = {
+    "assessment.started": _l("started an assessment"),
+    "organisation.saved": _l("saved the organisation's details"),
+    "answers.saved": _l("saved answers"),
+    "assessment.submitted": _l("submitted the assessment"),
+    "commentary.saved": _l("saved the report commentary"),
+    "report.generated": _l("generated a report"),
+}
+CHANNELS = {
+    "account": _l("signed in"),
+    "link": _l("by the assessment's link"),
+    "command": _l("on the command line"),
+}
+
+
+def _actor() -> tuple[int | None, str]:
+    if not has_request_context():
+        return None, "command"
+    if isinstance(current_user, User) and current_user.is_authenticated:
+        return current_user.id, "account"
+    return None, "link"
+
+
+def record(action: str, assessment: Assessment, **detail: Any) -> None:
+    """Add an event for ``assessment``; the caller's commit writes it with the change."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action}")
+    user_id, channel = _actor()
+    db.session.add(
+        AuditEvent(
+            action=action,
+            user_id=user_id,
+            channel=channel,
+            organisation_id=assessment.organisation_id
+            or (assessment.organisation.id if assessment.organisation else None),
+            assessment_id=assessment.id,
+            detail=detail,
+        )
+    )
+    log.info("audit %s on assessment %s via %s", action, assessment.id, channel)
+
+
+def events_of(organisation_id: int, limit: int = 500) -> list[AuditEvent]:
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.organisation_id == organisation_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
