@@ -1,0 +1,200 @@
+"""Every route against every kind of person: the status each must get.
+
+Routes come from the app's URL map, so a new route fails this test until its expected
+statuses are written down here. Organisation A is served by the demo firm; organisation
+B is another client. Assessment links are capabilities: whoever holds one may use that
+one assessment, signed in or not; a wrong link is a 404 for everyone.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import Assessment, Membership, Organisation
+from assessment.services import accounts
+from tests.conftest import form_token
+from tests.reports.conftest import DEMO_CONSULTANT, log_in
+
+PASSWORD = "a long enough password"
+ACTORS = (
+    "anonymous",
+    "respondent_a",
+    "respondent_b",
+    "owner_a",
+    "consultant_a",
+    "consultant_other",
+    "admin",
+)
+
+
+def every(status):
+    return dict.fromkeys(ACTORS, status)
+
+
+def only(allowed, status, otherwise):
+    return {actor: status if actor in allowed else otherwise(actor) for actor in ACTORS}
+
+
+def login_or(status):
+    return lambda actor: 302 if actor == "anonymous" else status
+
+
+MANAGERS_OF_A = ("owner_a", "consultant_a", "admin")
+COMMENTATORS_OF_A = ("consultant_a", "admin")
+
+# (method, endpoint) -> expected status per actor
+EXPECTED = {
+    ("GET", "home.index"): every(200),
+    ("POST", "home.set_language"): every(302),
+    ("GET", "accounts.login"): every(200),
+    ("POST", "accounts.login"): every(200),  # an empty form comes back with its errors
+    ("POST", "accounts.logout"): every(302),
+    ("GET", "accounts.change_password"): only(ACTORS[1:], 200, login_or(200)),
+    ("POST", "accounts.change_password"): only(ACTORS[1:], 200, login_or(200)),
+    ("GET", "accounts.forgot_password"): every(200),
+    ("POST", "accounts.forgot_password"): every(200),
+    ("GET", "accounts.reset_password"): every(400),  # a made-up token
+    ("POST", "accounts.reset_password"): every(400),
+    ("GET", "portfolio.index"): only(
+        ("consultant_a", "consultant_other", "admin"), 200, login_or(403)
+    ),
+    ("POST", "portfolio.start_assessment"): only(MANAGERS_OF_A, 302, login_or(404)),
+    ("GET", "portfolio.audit_trail"): only(MANAGERS_OF_A, 200, login_or(404)),
+    ("POST", "questionnaire.start"): every(302),
+    ("GET", "questionnaire.resume"): every(302),
+    ("GET", "questionnaire.organisation"): every(302),  # submitted: to the results
+    ("POST", "questionnaire.organisation"): every(302),
+    ("GET", "questionnaire.dimension"): every(302),
+    ("POST", "questionnaire.dimension"): every(302),
+    ("POST", "questionnaire.autosave"): every(409),  # submitted: nothing changes
+    ("GET", "questionnaire.review"): every(302),
+    ("POST", "questionnaire.submit"): every(409),
+    ("GET", "questionnaire.results"): every(200),
+    ("GET", "reports.download"): every(200),
+    ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
+    ("GET", "reports.logo"): every(404),  # no logo uploaded
+}
+TOKEN_ENDPOINTS = {
+    endpoint
+    for _, endpoint in EXPECTED
+    if endpoint.split(".")[0] in ("questionnaire", "reports") and endpoint != "questionnaire.start"
+}
+
+
+@pytest.fixture
+def world(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        org_a, org_b = (
+            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().all()[:2]
+        )
+        assessment = (
+            db.session.execute(
+                select(Assessment).where(
+                    Assessment.organisation_id == org_a.id, Assessment.status == "submitted"
+                )
+            )
+            .scalars()
+            .first()
+        )
+        for email, organisation, role in (
+            ("respondent_a", org_a, "respondent"),
+            ("respondent_b", org_b, "respondent"),
+            ("owner_a", org_a, "owner"),
+        ):
+            user = accounts.create_user(f"{email}@example.com", PASSWORD)
+            db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
+        accounts.create_user("consultant_other@example.com", PASSWORD, role="consultant")
+        accounts.create_user("admin@example.com", PASSWORD, role="admin")
+        db.session.commit()
+        return {"organisation_id": org_a.id, "token": assessment.resume_token}
+
+
+def client_for(app, actor):
+    client = app.test_client()
+    if actor == "consultant_a":
+        log_in(client, *DEMO_CONSULTANT)
+    elif actor != "anonymous":
+        log_in(client, f"{actor}@example.com", PASSWORD)
+    return client
+
+
+def url_for_rule(rule, world, token):
+    values = {
+        "token": token,
+        "organisation_id": world["organisation_id"],
+        "dimension_id": "model",
+        "filename": "css/app.css",
+    }
+    return rule.build({name: values[name] for name in rule.arguments})[1]
+
+
+def routes(app):
+    """(method, endpoint, rule) for every route but static files."""
+    return [
+        (method, rule.endpoint, rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+def request(client, method, path):
+    """A request as the person's own browser sends it: with their form token on posts."""
+    headers = {"Accept-Language": "en"}
+    if method == "GET":
+        return client.get(path, headers=headers)
+    token = form_token(client.get("/login").get_data(as_text=True))
+    if path.endswith("/autosave"):
+        return client.post(
+            path,
+            json={"question_id": "model_c2m", "value": "3"},
+            headers={**headers, "X-CSRFToken": token},
+        )
+    return client.post(path, data={"csrf_token": token}, headers=headers)
+
+
+def test_every_route_has_expected_statuses():
+    from assessment import create_app
+    from assessment.config import TestingConfig
+
+    declared = {(method, endpoint) for method, endpoint, _ in routes(create_app(TestingConfig))}
+    assert declared == set(EXPECTED), "write down who may use the new route"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_person_gets_exactly_the_expected_status_everywhere(app, world, actor):
+    client = client_for(app, actor)
+    wrong = []
+    for method, endpoint, rule in sorted(routes(app), key=lambda r: (r[1], r[0])):
+        if endpoint == "accounts.logout":
+            continue  # tested last: it ends the session
+        path = url_for_rule(rule, world, world["token"])
+        if endpoint == "accounts.reset_password":
+            path = "/password/reset/made-up"
+        status = request(client, method, path).status_code
+        if status != EXPECTED[(method, endpoint)][actor]:
+            wrong.append(
+                f"{method} {endpoint}: {status}, expected {EXPECTED[(method, endpoint)][actor]}"
+            )
+    assert request(client, "POST", "/logout").status_code == 302
+    assert wrong == []
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "consultant_a", "admin"])
+def test_a_wrong_assessment_link_is_a_404_for_everyone(app, world, actor):
+    client = client_for(app, actor)
+    for method, endpoint, rule in routes(app):
+        if endpoint in TOKEN_ENDPOINTS:
+            path = url_for_rule(rule, world, "not-" + world["token"][4:])
+            assert request(client, method, path).status_code == 404, endpoint
+
+
+def test_an_organisation_that_is_not_yours_never_shows_its_name(app, world):
+    with app.app_context():
+        name = db.session.get(Organisation, world["organisation_id"]).name
+    client = client_for(app, "consultant_other")
+    for path in (f"/organisations/{world['organisation_id']}/audit",):
+        response = client.get(path, headers={"Accept-Language": "en"})
+        assert response.status_code == 404
+        assert name not in response.get_data(as_text=True)
