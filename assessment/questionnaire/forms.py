@@ -15,10 +15,6 @@ NOT_APPLICABLE = "na"
 UNKNOWN = "unknown"
 
 
-class SubmitForm(FlaskForm):
-    pass
-
-
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]

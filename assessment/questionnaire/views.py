@@ -34,12 +34,11 @@ from assessment.models import Assessment
 from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.forms import (
     OrganisationForm,
-    SubmitForm,
     answer_field_name,
     comment_field_name,
     make_dimension_form,
 )
-from assessment.reports.forms import make_commentary_form, note_field_name
+from assessment.reports.forms import prefilled_commentary_form
 from assessment.results import build_results
 from assessment.services import assessments as service
 from assessment.templating import current_locale
@@ -64,7 +63,7 @@ def start() -> Response:
     questionnaire = current_library().latest_published()
     if questionnaire is None:
         raise NotFoundError()
-    if not (genuine_post(request.form.get("csrf_token"))):
+    if not genuine_post(request.form.get("csrf_token")):
         flash(_("Your session had expired. Press Start again."), "warning")
         return redirect(url_for("home.index"))
     assessment = service.start(questionnaire, current_locale())
@@ -249,7 +248,6 @@ def review(token: str) -> Response | str:
     return render_template(
         "questionnaire/review.html",
         missing=missing,
-        form=SubmitForm(meta={"csrf": False}),
         **_page_context(assessment, questionnaire),
     )
 
@@ -257,7 +255,7 @@ def review(token: str) -> Response | str:
 @bp.post("/a/<token>/submit")
 def submit(token: str) -> Response:
     assessment, questionnaire = load(token)
-    if not (genuine_post(request.form.get("csrf_token"))):
+    if not genuine_post(request.form.get("csrf_token")):
         flash(
             _("Your session had expired, so the assessment was not submitted. Press Submit again."),
             "warning",
@@ -283,24 +281,15 @@ def results(token: str) -> Response | str:
         answer_values,
         current_locale(),
     )
+    may_comment = policy.can_write_commentary(current_user, assessment)
     commentary = assessment.commentary
-    commentary_form = make_commentary_form(questionnaire, current_locale())(
-        meta={"csrf": False},
-        data={
-            "executive_summary": commentary.executive_summary if commentary else "",
-            "prepared_by": commentary.prepared_by if commentary else "",
-            "firm_name": commentary.firm_name if commentary else "",
-            **{
-                note_field_name(d): note
-                for d, note in (commentary.dimension_notes if commentary else {}).items()
-            },
-        },
-    )
     return render_template(
         "questionnaire/results.html",
         results=view,
-        commentary_form=commentary_form,
-        may_comment=policy.can_write_commentary(current_user, assessment),
+        may_comment=may_comment,
+        commentary_form=prefilled_commentary_form(questionnaire, current_locale(), commentary)
+        if may_comment
+        else None,
         has_logo=bool(commentary and commentary.logo_file),
         **_page_context(assessment, questionnaire),
     )

@@ -9,7 +9,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from assessment.content.schema import Questionnaire
-from assessment.models import COMMENTARY_MAX_LENGTH, NAME_MAX_LENGTH
+from assessment.models import COMMENTARY_MAX_LENGTH, NAME_MAX_LENGTH, ReportCommentary
 
 
 def note_field_name(dimension_id: str) -> str:
@@ -44,3 +44,19 @@ def make_commentary_form(questionnaire: Questionnaire, locale: str) -> type[Comm
             ),
         )
     return CommentaryForm
+
+
+def prefilled_commentary_form(
+    questionnaire: Questionnaire, locale: str, commentary: ReportCommentary | None
+) -> CommentaryFormBase:
+    """The commentary form showing what is saved (the form token is checked by the view)."""
+    notes = commentary.dimension_notes if commentary else {}
+    return make_commentary_form(questionnaire, locale)(
+        meta={"csrf": False},
+        data={
+            "executive_summary": commentary.executive_summary if commentary else "",
+            "prepared_by": commentary.prepared_by if commentary else "",
+            "firm_name": commentary.firm_name if commentary else "",
+            **{note_field_name(dimension_id): note for dimension_id, note in notes.items()},
+        },
+    )
