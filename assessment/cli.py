@@ -238,13 +238,6 @@ def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
     """Every assessment: id, organisation, questionnaire version, status, dates, index."""
     from assessment.services.listing import assessment_rows
 
-    rows = assessment_rows()
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo(_("No assessments yet."))
-        return
     headers = [
         _("ID"),
         _("Organisation"),
@@ -254,20 +247,40 @@ def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
         _("Submitted on"),
         _("Index"),
     ] + ([_("Link")] if links else [])
-    table = [
-        [
-            str(row["id"]),
-            row["organisation"] or "—",
-            f"{row['questionnaire']['id']} v{row['questionnaire']['version']}",
-            row["status"],
-            row["created_at"][:10],
-            (row["submitted_at"] or "—")[:10],
-            row["overall_index_display"] or "—",
-        ]
-        + ([base_url.rstrip("/") + row["resume_path"]] if links else [])
-        for row in rows
-    ]
-    click.echo(format_table(headers, table))
+    echo_rows(
+        assessment_rows(),
+        as_json,
+        _("No assessments yet."),
+        headers,
+        lambda row: (
+            [
+                str(row["id"]),
+                row["organisation"] or "—",
+                f"{row['questionnaire']['id']} v{row['questionnaire']['version']}",
+                row["status"],
+                row["created_at"][:10],
+                (row["submitted_at"] or "—")[:10],
+                row["overall_index_display"] or "—",
+            ]
+            + ([base_url.rstrip("/") + row["resume_path"]] if links else [])
+        ),
+    )
+
+
+def echo_rows(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    empty_message: str,
+    headers: list[str],
+    cells: Callable[[dict[str, Any]], list[str]],
+) -> None:
+    """Print rows as JSON, or as an aligned table, or say that there are none."""
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo(empty_message)
+    else:
+        click.echo(format_table(headers, [cells(row) for row in rows]))
 
 
 def display_width(text: str) -> int:
@@ -378,25 +391,20 @@ def list_users_command(as_json: bool) -> None:
         }
         for user in db.session.execute(select(User).order_by(User.id)).scalars()
     ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo(_("No accounts yet."))
-        return
-    headers = [_("ID"), _("E-mail"), _("Name"), _("Role"), _("Active"), _("Last log-in")]
-    table = [
-        [
+    echo_rows(
+        rows,
+        as_json,
+        _("No accounts yet."),
+        [_("ID"), _("E-mail"), _("Name"), _("Role"), _("Active"), _("Last log-in")],
+        lambda r: [
             str(r["id"]),
             r["email"],
             r["name"] or "—",
             r["role"],
             _("yes") if r["active"] else _("no"),
             (r["last_login_at"] or "—")[:16],
-        ]
-        for r in rows
-    ]
-    click.echo(format_table(headers, table))
+        ],
+    )
 
 
 def register_commands(app: Flask) -> None:

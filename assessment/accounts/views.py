@@ -28,6 +28,10 @@ from assessment.urls import safe_next
 bp = Blueprint("accounts", __name__)
 
 
+def _new_password_page(form: NewPasswordForm, title: str) -> str:
+    return render_template("accounts/new_password.html", form=form, title=title)
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -67,10 +71,10 @@ def change_password() -> Response | str | tuple[str, int]:
             accounts.change_password(current_user, form.current.data, form.password.data)
         except accounts.AccountError as error:
             form.current.errors.append(str(error.message))
-            return render_template("accounts/change_password.html", form=form), 400
+            return _new_password_page(form, _("Change your password")), 400
         flash(_("Your password is changed."), "success")
         return redirect(url_for("home.index"))
-    return render_template("accounts/change_password.html", form=form)
+    return _new_password_page(form, _("Change your password"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -105,4 +109,4 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         accounts.set_password(user, form.password.data)
         flash(_("Your password is set. Log in with it."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return _new_password_page(form, _("Choose a new password"))
