@@ -25,6 +25,7 @@ from assessment.models import (
     utc_now,
 )
 from assessment.services import audit
+from assessment.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +114,14 @@ def save_commentary(
     """Save commentary and branding; a new logo replaces the old one."""
     kind = logo_kind(logo) if logo is not None else None
     commentary = assessment.commentary or ReportCommentary(assessment=assessment)
-    commentary.executive_summary = values.executive_summary.strip()[:COMMENTARY_MAX_LENGTH]
+    commentary.executive_summary = clean_text(values.executive_summary)[:COMMENTARY_MAX_LENGTH]
     commentary.dimension_notes = {
-        dimension_id: note.strip()[:COMMENTARY_MAX_LENGTH]
+        dimension_id: clean_text(note)[:COMMENTARY_MAX_LENGTH]
         for dimension_id, note in values.dimension_notes.items()
-        if note.strip()
+        if clean_text(note)
     }
-    commentary.prepared_by = values.prepared_by.strip()[:NAME_MAX_LENGTH]
-    commentary.firm_name = values.firm_name.strip()[:NAME_MAX_LENGTH]
+    commentary.prepared_by = clean_text(values.prepared_by)[:NAME_MAX_LENGTH]
+    commentary.firm_name = clean_text(values.firm_name)[:NAME_MAX_LENGTH]
     old_logo = commentary.logo_file
     if kind is not None and logo is not None:
         commentary.logo_file, commentary.logo_type = _store_logo(upload_dir, logo, kind), kind

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from assessment.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import User, UserRole, utc_now
+from assessment.text import clean_text
 
 log = logging.getLogger(__name__)
 mail_log = logging.getLogger("assessment.mail")
@@ -43,7 +44,7 @@ class AccountError(AssessmentError):
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return clean_text(email).lower()
 
 
 def password_problem(password: str) -> str | None:
@@ -73,7 +74,7 @@ def create_user(email: str, password: str, role: str = UserRole.MEMBER, name: st
         raise AccountError(problem)
     if find_by_email(email) is not None:
         raise AccountError(_l("An account for %(email)s already exists.", email=email))
-    user = User(email=email, password_hash=hasher.hash(password), role=role, name=name.strip())
+    user = User(email=email, password_hash=hasher.hash(password), role=role, name=clean_text(name))
     db.session.add(user)
     db.session.commit()
     log.info("user %s created with role %s", user.id, role)

@@ -7,6 +7,7 @@ so a rejected request changes nothing already saved.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from assessment.models import (
     utc_now,
 )
 from assessment.services import audit
+from assessment.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +122,12 @@ def questionnaire_of(assessment: Assessment, library: ContentLibrary) -> Questio
     return questionnaire
 
 
+RESUME_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def find_by_token(token: str) -> Assessment:
     assessment = None
-    if 0 < len(token) <= 64:
+    if RESUME_TOKEN_SHAPE.match(token):
         assessment = db.session.execute(
             select(Assessment).where(Assessment.resume_token == token)
         ).scalar_one_or_none()
@@ -227,12 +232,12 @@ def save_organisation(
     if assessment.is_submitted:
         raise AssessmentLockedError()
     organisation = assessment.organisation or Organisation()
-    organisation.name = name
+    organisation.name = clean_text(name)
     organisation.industry = industry
     organisation.size_band = size_band
-    organisation.region = region
+    organisation.region = clean_text(region)
     assessment.organisation = organisation
-    assessment.respondent_name = respondent_name
+    assessment.respondent_name = clean_text(respondent_name)
     assessment.updated_at = utc_now()
     db.session.add(organisation)
     db.session.flush()
@@ -312,11 +317,11 @@ def save_answers(
             "assessment_id": assessment.id,
             "question_id": question_id,
             "value": answer.value or None,
-            "comment": answer.comment.strip(),
+            "comment": clean_text(answer.comment),
             "updated_at": now,
         }
         for question_id, answer in posted.items()
-        if answer.value or answer.comment.strip()
+        if answer.value or clean_text(answer.comment)
     ]
     if rows:
         _upsert_answers(rows)
