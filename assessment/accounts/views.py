@@ -20,9 +20,13 @@ from assessment.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
+    SignUpForm,
 )
+from assessment.content.registry import current_library
 from assessment.extensions import limiter
+from assessment.models import Organisation
 from assessment.services import accounts
+from assessment.templating import current_locale
 from assessment.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -110,3 +114,34 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         flash(_("Your password is set. Log in with it."), "success")
         return redirect(url_for("accounts.login"))
     return _new_password_page(form, _("Choose a new password"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def sign_up() -> Response | str | tuple[str, int]:
+    """A person creates an account and their organisation, which they then own."""
+    form = SignUpForm()
+    form.set_choices(current_library().organisation_options, current_locale())
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up(
+                form.email.data,
+                form.password.data,
+                form.name.data,
+                Organisation(
+                    name=form.organisation.data,
+                    industry=form.industry.data,
+                    size_band=form.size_band.data,
+                    region=form.region.data or "",
+                ),
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error.message))
+            return render_template("accounts/sign_up.html", form=form), 400
+        login_user(user)
+        flash(
+            _("Welcome. Your organisation is set up; start its first assessment here."), "success"
+        )
+        return redirect(url_for("portfolio.organisations"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/sign_up.html", form=form), status

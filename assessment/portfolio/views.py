@@ -10,7 +10,13 @@ from assessment.content.registry import current_library
 from assessment.errors import NotFoundError
 from assessment.services import assessments as service
 from assessment.services import audit
-from assessment.services.portfolio import SORT_KEYS, STATUS_FILTERS, organisation_for, portfolio
+from assessment.services.portfolio import (
+    SORT_KEYS,
+    STATUS_FILTERS,
+    organisation_for,
+    organisation_pages,
+    portfolio,
+)
 from assessment.templating import current_locale
 
 bp = Blueprint("portfolio", __name__)
@@ -66,4 +72,16 @@ def audit_trail(organisation_id: int) -> str:
         events=audit.events_of(organisation.id),
         actions=audit.ACTIONS,
         channels=audit.CHANNELS,
+    )
+
+
+@bp.get("/organisations")
+@login_required
+def organisations() -> str:
+    """The organisations the person may see, each with its assessments."""
+    library = current_library()
+    return render_template(
+        "portfolio/organisations.html",
+        entries=organisation_pages(current_user),
+        questionnaire=library.latest_published(),
     )

@@ -15,6 +15,17 @@ NOT_APPLICABLE = "na"
 UNKNOWN = "unknown"
 
 
+def organisation_choices(
+    options: OrganisationOptions, locale: str
+) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    """The industry and size-band choices, each after a "Choose…" placeholder."""
+    placeholder = SelectChoice("", _l("Choose…"))
+    return (
+        [placeholder, *(SelectChoice(o.id, o.name.get(locale)) for o in options.industries)],
+        [placeholder, *(SelectChoice(o.id, o.name.get(locale)) for o in options.size_bands)],
+    )
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
@@ -29,13 +40,7 @@ class OrganisationForm(FlaskForm):
     )
 
     def set_choices(self, options: OrganisationOptions, locale: str) -> None:
-        placeholder = [("", _l("Choose…"))]
-        self.industry.choices = placeholder + [
-            (o.id, o.name.get(locale)) for o in options.industries
-        ]
-        self.size_band.choices = placeholder + [
-            (o.id, o.name.get(locale)) for o in options.size_bands
-        ]
+        self.industry.choices, self.size_band.choices = organisation_choices(options, locale)
 
 
 def answer_field_name(question_id: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from assessment.errors import AssessmentError
 from assessment.extensions import db
-from assessment.models import User, UserRole, utc_now
+from assessment.models import Membership, MembershipRole, Organisation, User, UserRole, utc_now
 from assessment.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -155,3 +155,18 @@ def send_reset_link(email: str, link_for: Callable[[str], str]) -> None:
         return  # both paths are one query and an HMAC: no timing to tell them apart
     link = link_for(reset_token(user))
     mail_log.info("password reset link for %s: %s", user.email, link)
+
+
+def sign_up(email: str, password: str, name: str, organisation: Organisation) -> User:
+    """A new person and their organisation, of which they become the owner."""
+    user = create_user(email, password, role=UserRole.MEMBER, name=name)
+    organisation.name = clean_text(organisation.name)
+    organisation.region = clean_text(organisation.region)
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(
+        Membership(user_id=user.id, organisation_id=organisation.id, role=MembershipRole.OWNER)
+    )
+    db.session.commit()
+    log.info("user %s signed up with organisation %s", user.id, organisation.id)
+    return user

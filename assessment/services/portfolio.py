@@ -102,3 +102,29 @@ def organisation_for(user: object, organisation_id: int) -> Organisation | None:
     if organisation is None or not policy.can_manage_organisation(user, organisation):
         return None
     return organisation
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation
+    may_manage: bool
+    assessments: tuple[Assessment, ...]  # newest first
+
+
+def organisation_pages(user: object) -> list[OrganisationPage]:
+    """Each organisation ``user`` may see, with its assessments, newest first."""
+    organisations = (
+        db.session.execute(policy.visible_organisations(user).order_by(Organisation.name))
+        .scalars()
+        .all()
+    )
+    return [
+        OrganisationPage(
+            organisation=organisation,
+            may_manage=policy.can_manage_organisation(user, organisation),
+            assessments=tuple(
+                sorted(organisation.assessments, key=lambda a: a.created_at, reverse=True)
+            ),
+        )
+        for organisation in organisations
+    ]

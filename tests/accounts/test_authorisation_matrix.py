@@ -53,6 +53,9 @@ EXPECTED = {
     ("POST", "accounts.change_password"): only(ACTORS[1:], 200, login_or(200)),
     ("GET", "accounts.forgot_password"): every(200),
     ("POST", "accounts.forgot_password"): every(200),
+    ("GET", "accounts.sign_up"): every(200),
+    ("POST", "accounts.sign_up"): every(400),  # an empty form comes back with its errors
+    ("GET", "portfolio.organisations"): only(ACTORS[1:], 200, login_or(200)),
     ("GET", "accounts.reset_password"): every(400),  # a made-up token
     ("POST", "accounts.reset_password"): every(400),
     ("GET", "portfolio.index"): only(
