@@ -21,7 +21,8 @@ STATUS_FILTERS = ("draft", "submitted", "none")
 class PortfolioRow:
     organisation_id: int
     name: str
-    industry: str
+    industry_id: str
+    industry: str  # its name in the reader's language
     latest_index: float | None
     latest_index_text: str | None
     latest_level: int | None
@@ -62,6 +63,7 @@ def portfolio(
             PortfolioRow(
                 organisation_id=organisation.id,
                 name=organisation.name,
+                industry_id=organisation.industry,
                 industry=option.name.get(locale) if option else organisation.industry,
                 latest_index=index,
                 latest_index_text=display_index(index) if index is not None else None,
@@ -75,10 +77,8 @@ def portfolio(
                 newest_token=newest.resume_token if newest else None,
             )
         )
-    options = library.organisation_options
     if industry:
-        wanted = options.industry(industry)
-        rows = [r for r in rows if wanted and r.industry == wanted.name.get(locale)]
+        rows = [r for r in rows if r.industry_id == industry]
     if status in STATUS_FILTERS:
         rows = [r for r in rows if (r.newest_status or "none") == status]
     if sort == "index":
