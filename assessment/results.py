@@ -133,7 +133,6 @@ def build_results(
     result: Mapping[str, Any],
     answer_values: Mapping[str, str | None],
     locale: str,
-    part_names: Mapping[str, str] | None = None,
 ) -> ResultsView:
     """The results of one assessment: ``result`` is ``scoring.to_dict`` output."""
     levelled = _levelled_questions(questionnaire, answer_values, locale)
@@ -169,12 +168,11 @@ def build_results(
             )
         )
 
-    names = part_names or {part.id: part.name.get(locale) for part in questionnaire.parts}
     return ResultsView(
         overall=_aggregate(questionnaire, "", result["overall"], locale),
         strict_level=_level(questionnaire, result["overall"]["strict_level"], locale),
         parts=tuple(
-            _aggregate(questionnaire, names[part.id], result["parts"][part.id], locale)
+            _aggregate(questionnaire, part.name.get(locale), result["parts"][part.id], locale)
             for part in questionnaire.parts
         ),
         dimensions=tuple(cards),

@@ -47,7 +47,7 @@ class DimensionSection:
     anchor: str
     number: int
     questions: tuple[QuestionLine, ...]
-    consultant_note: str
+    consultant_note: tuple[str, ...]  # paragraphs
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _sections(
                 anchor=f"dimension-{dimension.id}",
                 number=number,
                 questions=tuple(lines),
-                consultant_note=notes.get(dimension.id, ""),
+                consultant_note=_paragraphs(notes.get(dimension.id, "")),
             )
         )
     return tuple(sections)
