@@ -35,6 +35,11 @@ COMMENT_MAX_LENGTH = 4000
 NAME_MAX_LENGTH = 200
 
 
+def level_of(value: str | None) -> int | None:
+    """The level 1-5 of a stored answer value, or None for "na", "unknown" or no answer."""
+    return int(value) if value is not None and value.isdigit() else None
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -14,6 +14,7 @@ from typing import Any
 from assessment.charts import RadarChart, radar
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.content.schema import Questionnaire
+from assessment.models import level_of
 from assessment.numbers import display_index, display_score
 
 MAIN_GAP_COUNT = 5
@@ -111,10 +112,9 @@ def _levelled_questions(
     views = []
     for dimension in questionnaire.dimensions:
         for position, question in enumerate(dimension.questions):
-            value = answer_values.get(question.id)
-            if value is None or not value.isdigit():
+            level = level_of(answer_values.get(question.id))
+            if level is None:
                 continue
-            level = int(value)
             view = QuestionView(
                 id=question.id,
                 dimension_id=dimension.id,

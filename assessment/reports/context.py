@@ -21,7 +21,7 @@ from assessment.charts import TrendChart, trend
 from assessment.content.loader import ContentLibrary
 from assessment.content.schema import Questionnaire
 from assessment.locales import babel_locale, html_lang
-from assessment.models import Assessment, ReportCommentary
+from assessment.models import Assessment, ReportCommentary, level_of
 from assessment.numbers import display_index
 from assessment.results import DimensionCard, LevelView, ResultsView, build_results
 from assessment.services import assessments as service
@@ -139,7 +139,7 @@ def _sections(
         for position, question in enumerate(dimension.questions, start=1):
             answer = answers.get(question.id)
             value = answer.value if answer else None
-            level = int(value) if value and value.isdigit() else None
+            level = level_of(value)
             lines.append(
                 QuestionLine(
                     number=f"{number}.{position}",

@@ -28,6 +28,7 @@ from assessment.models import (
     Assessment,
     AssessmentStatus,
     Organisation,
+    level_of,
     utc_now,
 )
 from assessment.services import audit
@@ -147,7 +148,8 @@ def answers_by_question(assessment: Assessment) -> dict[str, Answer]:
 
 def to_scoring_answer(value: str) -> scoring.Answer:
     """A stored value ("1".."5", "na", "unknown") in the scoring module's terms."""
-    return scoring.Level(int(value)) if value.isdigit() else scoring.Abstention(value)
+    level = level_of(value)
+    return scoring.Level(level) if level is not None else scoring.Abstention(value)
 
 
 def scoring_answers(assessment: Assessment) -> dict[str, scoring.Answer]:
@@ -370,9 +372,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, ob
         raise IncompleteAssessmentError(missing)
     if assessment.organisation is None:
         raise OrganisationMissingError()
-    result = scoring.to_dict(
-        scoring.score(scoring_answers(assessment), questionnaire.scoring_rules)
-    )
+    result = current_result(assessment, questionnaire)
     now = utc_now()
     assessment.result = result
     assessment.status = AssessmentStatus.SUBMITTED
@@ -388,4 +388,9 @@ def result_of(assessment: Assessment, questionnaire: Questionnaire) -> dict[str,
     """The stored score of a submitted assessment; the current one of a draft."""
     if assessment.result is not None:
         return assessment.result
+    return current_result(assessment, questionnaire)
+
+
+def current_result(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
+    """The score of the answers as they stand now, in its stored JSON form."""
     return scoring.to_dict(scoring.score(scoring_answers(assessment), questionnaire.scoring_rules))
