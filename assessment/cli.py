@@ -91,18 +91,16 @@ def check_command(paths: tuple[Path, ...]) -> None:
     checked: list[loader.CheckedFile] = []
     for target in targets:
         if target.is_dir():
-            lock, lock_problems = loader.read_lock(target)
-            files = loader.check_files(loader.content_files(target), lock)
-            problems += lock_problems + loader.missing_published(files, lock, target)
+            result = loader.check_directory(target)
+            checked += result.files
+            problems += result.problems
         elif target.is_file():
             lock, lock_problems = loader.read_lock(target.parent)
             files = loader.check_files([target], lock)
-            problems += lock_problems
+            checked += files
+            problems += lock_problems + list(loader.all_problems(files))
         else:
             problems.append(f"{target}: {_('no such file or folder')}")
-            continue
-        checked += files
-        problems += loader.all_problems(files)
     for problem in problems:
         click.echo(problem)
     if problems:

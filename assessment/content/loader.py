@@ -376,23 +376,36 @@ class ContentLibrary:
         return max(published, key=lambda q: (q.version, q.id), default=None)
 
 
-def load_library(directory: Path) -> ContentLibrary:
-    """Load every questionnaire file in ``directory``; raise ContentError on any problem."""
-    if not directory.is_dir():
-        raise ContentError(
-            [ContentProblem(str(directory), None, "", _l("the content folder does not exist"))]
-        )
+@dataclass(frozen=True)
+class CheckedDirectory:
+    files: list[CheckedFile]
+    organisation_options: OrganisationOptions | None
+    problems: list[ContentProblem]
+
+
+def check_directory(directory: Path) -> CheckedDirectory:
+    """Every check the app runs on a content folder: files, lock and reference data."""
     lock, problems = read_lock(directory)
     checked = check_files(content_files(directory), lock)
     problems += list(all_problems(checked)) + missing_published(checked, lock, directory)
     options_file = parse_yaml(directory / ORGANISATION_OPTIONS_FILE)
     options = validate(options_file, OrganisationOptions, rules.option_problems)
     problems += options_file.problems
-    if problems or options is None:
-        raise ContentError(problems)
+    return CheckedDirectory(checked, options, problems)
+
+
+def load_library(directory: Path) -> ContentLibrary:
+    """Load every questionnaire file in ``directory``; raise ContentError on any problem."""
+    if not directory.is_dir():
+        raise ContentError(
+            [ContentProblem(str(directory), None, "", _l("the content folder does not exist"))]
+        )
+    result = check_directory(directory)
+    if result.problems or result.organisation_options is None:
+        raise ContentError(result.problems)
     library = ContentLibrary(
-        {c.questionnaire.key: c.questionnaire for c in checked if c.questionnaire is not None},
-        options,
+        {c.questionnaire.key: c.questionnaire for c in result.files if c.questionnaire},
+        result.organisation_options,
     )
     log.info("loaded %d questionnaire version(s) from %s", len(library.questionnaires), directory)
     return library

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,12 @@ def write(directory: Path, data, name="questionnaire.yaml") -> Path:
     path = directory / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def with_reference_data(directory: Path) -> Path:
+    """Make ``directory`` a complete content folder: add the organisation choices."""
+    shutil.copytree(SHIPPED.parent / "reference", directory / "reference")
+    return directory
 
 
 def draft(data):
@@ -166,6 +173,7 @@ def test_yaml_syntax_error_and_duplicate_keys_are_reported_with_lines(runner, tm
 
 
 def test_changed_published_file_is_reported(runner, tmp_path):
+    with_reference_data(tmp_path)
     data = shipped_data()
     path = write(tmp_path, data)
     lock = json.loads((SHIPPED.parent / "published.lock").read_text())
@@ -201,6 +209,7 @@ def test_two_files_with_the_same_version_are_reported(runner, tmp_path):
 
 
 def test_publish_marks_a_draft_published_and_pins_it(runner, tmp_path):
+    with_reference_data(tmp_path)
     path = write(tmp_path, draft({**shipped_data(), "version": 3}))
     result = runner.invoke(args=["content", "publish", str(path)])
     assert result.exit_code == 0, result.output
@@ -256,3 +265,10 @@ def test_invalid_published_file_is_not_reported_as_missing(runner, tmp_path):
     result = check(runner, tmp_path)
     assert reported(result.output, "dimensions[0].weight", "must be greater than 0")
     assert "no file any more" not in result.output
+
+
+def test_a_folder_without_organisation_choices_is_reported(runner, tmp_path):
+    write(tmp_path, draft(shipped_data()))
+    result = check(runner, tmp_path)
+    assert result.exit_code == 1
+    assert "reference/organisation.yaml: cannot read the file" in result.output
