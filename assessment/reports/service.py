@@ -79,10 +79,10 @@ def logo_path(assessment: Assessment) -> Path | None:
     return path if path.is_file() else None
 
 
-def report_html(assessment: Assessment, locale: str) -> str:
+def report_html(assessment: Assessment, locale: str, logo: Path | None) -> str:
+    """The report's HTML; ``logo`` is the stored logo file the fetcher will allow."""
     if not assessment.is_submitted or assessment.organisation is None:
         raise ReportNotReadyError()
-    logo = logo_path(assessment)
     with force_locale(locale):
         context = build_report_context(
             assessment, current_library(), locale, logo.as_uri() if logo else None
@@ -97,9 +97,9 @@ def report_html(assessment: Assessment, locale: str) -> str:
 def report_pdf(assessment: Assessment, language: str) -> bytes:
     """The PDF report of a submitted assessment; ``language`` is zh-CN or en."""
     locale = report_locale(language)
-    html = report_html(assessment, locale)
-    static = Path(current_app.static_folder)
     logo = logo_path(assessment)
+    html = report_html(assessment, locale, logo)
+    static = Path(current_app.static_folder)
     fetcher = RestrictedURLFetcher(allowed_roots=(static,), allowed_files=(logo,) if logo else ())
     pdf = render_pdf(html, static / "css" / "report.css", fetcher)
     audit.record("report.generated", assessment, language=locales.content_key(locale))
