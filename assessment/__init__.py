@@ -48,6 +48,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.accounts.views import bp as accounts_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.home.views import bp as home_bp
+    from assessment.people.views import bp as people_bp
     from assessment.portfolio.views import bp as portfolio_bp
     from assessment.questionnaire.views import bp as questionnaire_bp
     from assessment.reports.pdf import warn_if_slow_fonts
@@ -61,6 +62,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(portfolio_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(reports_bp)
     warn_if_slow_fonts()

@@ -32,6 +32,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    INVITATION_RATE_LIMIT = "10 per minute;100 per hour"
+    INVITATION_DAYS = 14  # how long an invitation link works
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -231,6 +231,9 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(16), default=MembershipRole.RESPONDENT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
 
 class Engagement(db.Model):
     """A firm serving a client organisation: its consultants may see and work on it."""
@@ -246,6 +249,72 @@ class Engagement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     firm: Mapped[Firm] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class InvitationKind(enum.StrEnum):
+    JOIN = "join"  # become a member of the organisation, with an account
+    ANSWER = "answer"  # answer one assessment, without an account
+
+
+class InvitationState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class Invitation(db.Model):
+    """A signed link sent to a person: to join an organisation, or to answer one assessment.
+
+    The link carries only the invitation's id, signed; whether it still works is decided
+    here, by its expiry, its revocation and (to join) its single use.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        CheckConstraint("kind IN ('join', 'answer')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'join' AND role IN ('owner', 'respondent') AND assessment_id IS NULL)"
+            " OR (kind = 'answer' AND role IS NULL AND assessment_id IS NOT NULL)",
+            name="kind_consistent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # To join: when it was accepted, and by whom. To answer: when the link was first used.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    organisation: Mapped[Organisation] = relationship()
+    assessment: Mapped[Assessment | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def state(self, now: datetime) -> InvitationState:
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.kind == InvitationKind.JOIN and self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
 
 
 class AuditEvent(db.Model):

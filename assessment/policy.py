@@ -3,7 +3,9 @@
 - An admin may see and do everything.
 - A consultant may see and work on the organisations their firm is engaged by.
 - A member of an organisation may see it; its owner may also manage it.
-- Anyone holding an assessment's resume link may answer that one assessment.
+- Anyone holding an assessment's resume link, or a working invitation to answer it, may
+  answer that one assessment; its organisation's details may be changed by link only while
+  the organisation belongs to nobody.
 Views ask these functions; an object someone may not see is answered with 404, so that
 its existence and its name never leak.
 """
@@ -80,6 +82,39 @@ def can_manage_organisation(user: object, organisation: Organisation) -> bool:
         is_admin(user)
         or serves(user, organisation.id)
         or member_role(user, organisation.id) == MembershipRole.OWNER
+    )
+
+
+def belongs_to_nobody(organisation_id: int) -> bool:
+    """No member and no consulting firm: an organisation typed in from an assessment link."""
+    return not db.session.execute(
+        select(
+            exists().where(Membership.organisation_id == organisation_id)
+            | exists().where(Engagement.organisation_id == organisation_id)
+        )
+    ).scalar()
+
+
+def can_edit_organisation_details(user: object, assessment: Assessment) -> bool:
+    """Through an assessment's link, an organisation's name, industry and size may be
+    changed only while it belongs to nobody; afterwards only by those who manage it."""
+    organisation = assessment.organisation
+    return (
+        organisation is None
+        or can_manage_organisation(user, organisation)
+        or belongs_to_nobody(organisation.id)
+    )
+
+
+def can_claim_organisation(user: object, assessment: Assessment) -> bool:
+    """A signed-in member may take an organisation that belongs to nobody into their
+    account, from an assessment they hold the resume link of."""
+    signed_in = _signed_in(user)
+    return (
+        signed_in is not None
+        and signed_in.role == UserRole.MEMBER
+        and assessment.organisation_id is not None
+        and belongs_to_nobody(assessment.organisation_id)
     )
 
 

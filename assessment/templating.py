@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from assessment import locales
+from assessment.content.registry import current_library
 from assessment.content.schema import LocalizedText
 from assessment.numbers import display_index
 
@@ -25,6 +26,17 @@ def init_templating(app: Flask) -> None:
     def localize(text: LocalizedText) -> str:
         """A content text in the page's language."""
         return text.get(current_locale())
+
+    @app.template_filter("industry_name")
+    def industry_name(option_id: str) -> str:
+        """An organisation's industry id, named in the page's language."""
+        option = current_library().organisation_options.industry(option_id)
+        return option.name.get(current_locale()) if option else option_id
+
+    @app.template_filter("size_band_name")
+    def size_band_name(option_id: str) -> str:
+        option = current_library().organisation_options.size_band(option_id)
+        return option.name.get(current_locale()) if option else option_id
 
     @app.template_filter("index_text")
     def index_text(index: float) -> str:

@@ -39,15 +39,19 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class SignUpForm(NewPasswordForm):
+class FirstPasswordForm(NewPasswordForm):
+    """A new account: the same rules as a new password, named as a first one."""
+
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        # The same rules as a new password, named as a first one.
         self.password.label.text = _l("Password")
         self.confirm.label.text = _l("Password again")
+
+
+class SignUpForm(FirstPasswordForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
     organisation = StringField(
         _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]

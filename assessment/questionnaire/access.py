@@ -1,4 +1,5 @@
-"""Reaching an assessment by its link, and telling a genuine form post from a forged one.
+"""Reaching an assessment by its link (resume link or invitation), and telling a genuine
+form post from a forged one.
 
 A post is accepted when its form token is valid, or, when the token has expired, when
 the browser says it comes from this site (Origin or Referer): so a page left open for
@@ -17,11 +18,16 @@ from assessment.content.registry import current_library
 from assessment.content.schema import Questionnaire
 from assessment.models import Assessment
 from assessment.services import assessments as service
+from assessment.services import invitations
 
 
 def load(token: str) -> tuple[Assessment, Questionnaire]:
-    """The assessment of a resume link and its questionnaire version; 404 when unknown."""
-    assessment = service.find_by_token(token)
+    """The assessment of a resume link, or of a working invitation to answer it, and its
+    questionnaire version; 404 when unknown, 410 when an invitation no longer works."""
+    if invitations.looks_like_invitation(token):
+        assessment = invitations.assessment_for_link(token)
+    else:
+        assessment = service.find_by_token(token)
     return assessment, service.questionnaire_of(assessment, current_library())
 
 

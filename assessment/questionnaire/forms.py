@@ -26,7 +26,13 @@ def organisation_choices(
     )
 
 
-class OrganisationForm(FlaskForm):
+class RespondentForm(FlaskForm):
+    respondent_name = StringField(
+        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
+    )
+
+
+class OrganisationForm(RespondentForm):
     name = StringField(
         _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
     )
@@ -34,9 +40,6 @@ class OrganisationForm(FlaskForm):
     size_band = SelectField(_l("Number of employees"), validators=[DataRequired()])
     region = StringField(
         _l("Region or city (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
-    )
-    respondent_name = StringField(
-        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
     )
 
     def set_choices(self, options: OrganisationOptions, locale: str) -> None:

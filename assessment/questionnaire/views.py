@@ -34,6 +34,7 @@ from assessment.models import Assessment
 from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.forms import (
     OrganisationForm,
+    RespondentForm,
     answer_field_name,
     comment_field_name,
     make_dimension_form,
@@ -41,20 +42,26 @@ from assessment.questionnaire.forms import (
 from assessment.reports.forms import prefilled_commentary_form
 from assessment.results import build_results
 from assessment.services import assessments as service
+from assessment.services import invitations
 from assessment.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
 
 
-def _page_context(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
+def _page_context(
+    assessment: Assessment, questionnaire: Questionnaire, token: str
+) -> dict[str, Any]:
+    """What every page of one assessment shows. ``token`` is the link the person came by
+    (resume link or invitation), so that links on the page keep to it."""
     return {
         "assessment": assessment,
         "questionnaire": questionnaire,
         "progress": service.progress(assessment, questionnaire),
-        "resume_url": url_for(
-            "questionnaire.resume", token=assessment.resume_token, _external=True
-        ),
+        "token": token,
+        "may_claim": not invitations.looks_like_invitation(token)
+        and policy.can_claim_organisation(current_user, assessment),
+        "resume_url": url_for("questionnaire.resume", token=token, _external=True),
     }
 
 
@@ -88,28 +95,40 @@ def resume(token: str) -> Response:
 
 @bp.route("/a/<token>/organisation", methods=["GET", "POST"])
 def organisation(token: str) -> Response | str | tuple[str, int]:
+    """Who is being assessed. Once the organisation has members or a consulting firm, a
+    link-holder sees its details and gives only their own name."""
     assessment, questionnaire = load(token)
     if assessment.is_submitted:
         return redirect(url_for("questionnaire.results", token=token))
-    form = OrganisationForm(meta={"csrf": False})
-    form.set_choices(current_library().organisation_options, current_locale())
-    if request.method == "GET" and assessment.organisation is not None:
-        org = assessment.organisation
-        form.name.data, form.industry.data = org.name, org.industry
-        form.size_band.data, form.region.data = org.size_band, org.region
+    editable = policy.can_edit_organisation_details(current_user, assessment)
+    form: RespondentForm
+    if editable:
+        form = OrganisationForm(meta={"csrf": False})
+        form.set_choices(current_library().organisation_options, current_locale())
+    else:
+        form = RespondentForm(meta={"csrf": False})
+    if request.method == "GET":
         form.respondent_name.data = assessment.respondent_name
+        org = assessment.organisation
+        if editable and org is not None:
+            form.name.data, form.industry.data = org.name, org.industry
+            form.size_band.data, form.region.data = org.size_band, org.region
     status = 200
     if request.method == "POST":
         token_ok = genuine_post(request.form.get("csrf_token"))
         if token_ok and form.validate():
-            service.save_organisation(
-                assessment,
-                name=form.name.data.strip(),
-                industry=form.industry.data,
-                size_band=form.size_band.data,
-                region=(form.region.data or "").strip(),
-                respondent_name=(form.respondent_name.data or "").strip(),
-            )
+            respondent_name = (form.respondent_name.data or "").strip()
+            if editable:
+                service.save_organisation(
+                    assessment,
+                    name=form.name.data.strip(),
+                    industry=form.industry.data,
+                    size_band=form.size_band.data,
+                    region=(form.region.data or "").strip(),
+                    respondent_name=respondent_name,
+                )
+            else:
+                service.save_respondent_name(assessment, respondent_name)
             first = questionnaire.dimensions[0].id
             return redirect(url_for("questionnaire.dimension", token=token, dimension_id=first))
         status = 400
@@ -119,7 +138,10 @@ def organisation(token: str) -> Response | str | tuple[str, int]:
                 "warning",
             )
     return render_template(
-        "questionnaire/organisation.html", form=form, **_page_context(assessment, questionnaire)
+        "questionnaire/organisation.html",
+        form=form,
+        editable=editable,
+        **_page_context(assessment, questionnaire, token),
     ), status
 
 
@@ -209,7 +231,7 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if position + 1 < len(ids) else None,
         errors=errors,
-        **_page_context(assessment, questionnaire),
+        **_page_context(assessment, questionnaire, token),
     ), status
 
 
@@ -248,7 +270,7 @@ def review(token: str) -> Response | str:
     return render_template(
         "questionnaire/review.html",
         missing=missing,
-        **_page_context(assessment, questionnaire),
+        **_page_context(assessment, questionnaire, token),
     )
 
 
@@ -291,5 +313,5 @@ def results(token: str) -> Response | str:
         if may_comment
         else None,
         has_logo=bool(commentary and commentary.logo_file),
-        **_page_context(assessment, questionnaire),
+        **_page_context(assessment, questionnaire, token),
     )

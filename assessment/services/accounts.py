@@ -22,7 +22,16 @@ from sqlalchemy import func, select
 
 from assessment.errors import AssessmentError
 from assessment.extensions import db
-from assessment.models import Membership, MembershipRole, Organisation, User, UserRole, utc_now
+from assessment.models import (
+    Assessment,
+    Membership,
+    MembershipRole,
+    Organisation,
+    User,
+    UserRole,
+    utc_now,
+)
+from assessment.services import audit
 from assessment.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -170,3 +179,17 @@ def sign_up(email: str, password: str, name: str, organisation: Organisation) ->
     db.session.commit()
     log.info("user %s signed up with organisation %s", user.id, organisation.id)
     return user
+
+
+def claim_organisation(user: User, assessment: Assessment) -> None:
+    """``user`` becomes the owner of the organisation an assessment was answered for."""
+    db.session.add(
+        Membership(
+            user_id=user.id,
+            organisation_id=assessment.organisation_id,
+            role=MembershipRole.OWNER,
+        )
+    )
+    audit.record("organisation.claimed", assessment)
+    db.session.commit()
+    log.info("user %s claimed organisation %s", user.id, assessment.organisation_id)

@@ -248,6 +248,14 @@ def save_organisation(
     return organisation
 
 
+def save_respondent_name(assessment: Assessment, respondent_name: str) -> None:
+    if assessment.is_submitted:
+        raise AssessmentLockedError()
+    assessment.respondent_name = clean_text(respondent_name)
+    assessment.updated_at = utc_now()
+    db.session.commit()
+
+
 def validate_posted(
     posted: Mapping[str, PostedAnswer],
     questionnaire: Questionnaire,

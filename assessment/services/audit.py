@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,10 +26,18 @@ ACTIONS = {
     "assessment.submitted": _l("submitted the assessment"),
     "commentary.saved": _l("saved the report commentary"),
     "report.generated": _l("generated a report"),
+    "invitation.created": _l("invited someone"),
+    "invitation.revoked": _l("revoked an invitation"),
+    "invitation.accepted": _l("accepted an invitation"),
+    "member.removed": _l("removed a member"),
+    "organisation.claimed": _l("added the organisation to their account"),
+    "engagement.started": _l("engaged a consulting firm"),
+    "engagement.ended": _l("ended a consulting firm's engagement"),
 }
 CHANNELS = {
     "account": _l("signed in"),
     "link": _l("by the assessment's link"),
+    "invitation": _l("by an invitation link"),
     "command": _l("on the command line"),
 }
 
@@ -39,11 +47,21 @@ def _actor() -> tuple[int | None, str]:
         return None, "command"
     if isinstance(current_user, User) and current_user.is_authenticated:
         return current_user.id, "account"
-    return None, "link"
+    return None, g.get("link_channel", "link")
 
 
 def record(action: str, assessment: Assessment, **detail: Any) -> None:
     """Add an event for ``assessment``; the caller's commit writes it with the change."""
+    organisation_id = assessment.organisation_id or (
+        assessment.organisation.id if assessment.organisation else None
+    )
+    record_for_organisation(action, organisation_id, assessment_id=assessment.id, **detail)
+
+
+def record_for_organisation(
+    action: str, organisation_id: int | None, assessment_id: int | None = None, **detail: Any
+) -> None:
+    """Add an event about an organisation; the caller's commit writes it with the change."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action}")
     user_id, channel = _actor()
@@ -52,13 +70,18 @@ def record(action: str, assessment: Assessment, **detail: Any) -> None:
             action=action,
             user_id=user_id,
             channel=channel,
-            organisation_id=assessment.organisation_id
-            or (assessment.organisation.id if assessment.organisation else None),
-            assessment_id=assessment.id,
+            organisation_id=organisation_id,
+            assessment_id=assessment_id,
             detail=detail,
         )
     )
-    log.info("audit %s on assessment %s via %s", action, assessment.id, channel)
+    log.info(
+        "audit %s on organisation %s assessment %s via %s",
+        action,
+        organisation_id,
+        assessment_id,
+        channel,
+    )
 
 
 def events_of(organisation_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, Membership, Organisation
-from assessment.services import accounts
+from assessment.models import Assessment, Membership, Organisation, User
+from assessment.services import accounts, invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
@@ -40,6 +40,13 @@ def login_or(status):
 
 
 MANAGERS_OF_A = ("owner_a", "consultant_a", "admin")
+# Those who do not manage A: a member who sees it is refused, anyone else gets a 404.
+STRANGER_TO_A = {
+    "anonymous": 302,
+    "respondent_a": 403,
+    "respondent_b": 404,
+    "consultant_other": 404,
+}
 COMMENTATORS_OF_A = ("consultant_a", "admin")
 
 # (method, endpoint) -> expected status per actor
@@ -76,12 +83,19 @@ EXPECTED = {
     ("GET", "reports.download"): every(200),
     ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
     ("GET", "reports.logo"): every(404),  # no logo uploaded
+    ("GET", "people.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "people.invite"): only(MANAGERS_OF_A, 400, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "people.revoke"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "people.remove_member"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
+    # An invitation link is a capability, like an assessment link: anyone may open it,
+    # only its addressee may accept it (others are sent back to it with a message).
+    ("GET", "people.invitation"): every(200),
+    ("POST", "people.accept"): every(302),
+    ("POST", "people.sign_up"): every(400),  # an empty form comes back with its errors
+    # Organisation A belongs to people already: nobody can take it (sent back, with why).
+    ("POST", "people.claim"): every(302),
 }
-TOKEN_ENDPOINTS = {
-    endpoint
-    for _, endpoint in EXPECTED
-    if endpoint.split(".")[0] in ("questionnaire", "reports") and endpoint != "questionnaire.start"
-}
+LOGIN_FIRST = {"people.accept", "people.claim"}
 
 
 @pytest.fixture
@@ -108,9 +122,24 @@ def world(app, runner):
             user = accounts.create_user(f"{email}@example.com", PASSWORD)
             db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
         accounts.create_user("consultant_other@example.com", PASSWORD, role="consultant")
-        accounts.create_user("admin@example.com", PASSWORD, role="admin")
+        admin = accounts.create_user("admin@example.com", PASSWORD, role="admin")
         db.session.commit()
-        return {"organisation_id": org_a.id, "token": assessment.resume_token}
+        to_join, to_revoke = (
+            invitations.create(org_a, admin, f"{name}@example.com", "join", role="respondent")
+            for name in ("newcomer", "revocable")
+        )
+        respondent_a = db.session.execute(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.organisation_id == org_a.id, User.email.startswith("respondent_a"))
+        ).scalar_one()
+        return {
+            "organisation_id": org_a.id,
+            "token": assessment.resume_token,
+            "invitation_token": invitations.link_token(to_join),
+            "invitation_id": to_revoke.id,
+            "membership_id": respondent_a.id,
+        }
 
 
 def client_for(app, actor):
@@ -122,10 +151,15 @@ def client_for(app, actor):
     return client
 
 
-def url_for_rule(rule, world, token):
+def url_for_rule(rule, world, token=None, invitation_token=None):
+    invitation_link = rule.rule.startswith("/invitations/")
     values = {
-        "token": token,
+        "token": (invitation_token or world["invitation_token"])
+        if invitation_link
+        else (token or world["token"]),
         "organisation_id": world["organisation_id"],
+        "invitation_id": world["invitation_id"],
+        "membership_id": world["membership_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
     }
@@ -172,7 +206,7 @@ def test_each_person_gets_exactly_the_expected_status_everywhere(app, world, act
     for method, endpoint, rule in sorted(routes(app), key=lambda r: (r[1], r[0])):
         if endpoint == "accounts.logout":
             continue  # tested last: it ends the session
-        path = url_for_rule(rule, world, world["token"])
+        path = url_for_rule(rule, world)
         if endpoint == "accounts.reset_password":
             path = "/password/reset/made-up"
         status = request(client, method, path).status_code
@@ -185,12 +219,19 @@ def test_each_person_gets_exactly_the_expected_status_everywhere(app, world, act
 
 
 @pytest.mark.parametrize("actor", ["anonymous", "consultant_a", "admin"])
-def test_a_wrong_assessment_link_is_a_404_for_everyone(app, world, actor):
+def test_a_wrong_link_is_a_404_for_everyone(app, world, actor):
+    """Assessment and invitation links alike; signed-in routes ask to log in first."""
     client = client_for(app, actor)
+    wrong_invitation = world["invitation_token"][:-6] + "AAAAAA"
     for method, endpoint, rule in routes(app):
-        if endpoint in TOKEN_ENDPOINTS:
-            path = url_for_rule(rule, world, "not-" + world["token"][4:])
-            assert request(client, method, path).status_code == 404, endpoint
+        if "token" not in rule.arguments or endpoint == "accounts.reset_password":
+            continue
+        path = url_for_rule(rule, world, "not-" + world["token"][4:], wrong_invitation)
+        expected = 302 if actor == "anonymous" and endpoint in LOGIN_FIRST else 404
+        assert request(client, method, path).status_code == expected, endpoint
+    for invitation_as_assessment_link in (wrong_invitation, world["invitation_token"]):
+        path = f"/a/{invitation_as_assessment_link}/results"
+        assert request(client, "GET", path).status_code == 404
 
 
 def test_an_organisation_that_is_not_yours_never_shows_its_name(app, world):
