@@ -46,6 +46,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     init_content(app)
 
     from assessment.accounts.views import bp as accounts_bp
+    from assessment.admin.views import bp as admin_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.home.views import bp as home_bp
     from assessment.people.views import bp as people_bp
@@ -63,6 +64,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(reports_bp)
     warn_if_slow_fonts()
@@ -96,7 +98,9 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The signed-in user; a deactivated account is signed out at its next request."""
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
 
 
 def _init_secret_key(app: Flask) -> None:

@@ -33,6 +33,9 @@ ACTIONS = {
     "organisation.claimed": _l("added the organisation to their account"),
     "engagement.started": _l("engaged a consulting firm"),
     "engagement.ended": _l("ended a consulting firm's engagement"),
+    "user.added": _l("added an account"),
+    "user.changed": _l("changed an account's role, firm or access"),
+    "firm.created": _l("created a consulting firm"),
 }
 CHANNELS = {
     "account": _l("signed in"),
@@ -81,6 +84,21 @@ def record_for_organisation(
         organisation_id,
         assessment_id,
         channel,
+    )
+
+
+ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created")
+
+
+def administration_events(limit: int = 100) -> list[AuditEvent]:
+    """Changes to accounts and firms, newest first."""
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(ADMINISTRATION_ACTIONS))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        ).scalars()
     )
 
 

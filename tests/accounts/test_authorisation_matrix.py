@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, Membership, Organisation, User
+from assessment.models import Assessment, Engagement, Membership, Organisation, User
 from assessment.services import accounts, invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
@@ -94,6 +94,15 @@ EXPECTED = {
     ("POST", "people.sign_up"): every(400),  # an empty form comes back with its errors
     # Organisation A belongs to people already: nobody can take it (sent back, with why).
     ("POST", "people.claim"): every(302),
+    # Administration: administrators only (empty forms come back, or go back, with why).
+    ("GET", "admin.users"): only(("admin",), 200, login_or(403)),
+    ("POST", "admin.add_user"): only(("admin",), 400, login_or(403)),
+    ("POST", "admin.update_user"): only(("admin",), 302, login_or(403)),
+    ("GET", "admin.firms"): only(("admin",), 200, login_or(403)),
+    ("POST", "admin.firms"): only(("admin",), 400, login_or(403)),
+    ("GET", "admin.firm"): only(("admin",), 200, login_or(403)),
+    ("POST", "admin.engage"): only(("admin",), 302, login_or(403)),
+    ("POST", "admin.end_engagement"): only(("admin",), 302, login_or(403)),
 }
 LOGIN_FIRST = {"people.accept", "people.claim"}
 
@@ -133,7 +142,13 @@ def world(app, runner):
             .join(Membership.user)
             .where(Membership.organisation_id == org_a.id, User.email.startswith("respondent_a"))
         ).scalar_one()
+        engagement = db.session.execute(
+            select(Engagement).where(Engagement.organisation_id == org_a.id)
+        ).scalar_one()
         return {
+            "firm_id": engagement.firm_id,
+            "engagement_id": engagement.id,
+            "user_id": respondent_a.user_id,
             "organisation_id": org_a.id,
             "token": assessment.resume_token,
             "invitation_token": invitations.link_token(to_join),
@@ -159,6 +174,9 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         else (token or world["token"]),
         "organisation_id": world["organisation_id"],
         "invitation_id": world["invitation_id"],
+        "firm_id": world["firm_id"],
+        "engagement_id": world["engagement_id"],
+        "user_id": world["user_id"],
         "membership_id": world["membership_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
