@@ -30,7 +30,7 @@ def firm_choices(firms: list[Firm]) -> list[SelectChoice]:
 
 class UserForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    firm = SelectField(_l("Firm"), validators=[Optional()])
+    firm = SelectField(_l("Consulting firm"), validators=[Optional()])
     active = BooleanField(_l("May log in"))
 
     def set_choices(self, firms: list[Firm]) -> None:

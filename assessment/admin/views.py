@@ -40,7 +40,11 @@ def _users_page(new_user_form: NewUserForm, status: int = 200) -> tuple[str, int
     search = request.args.get("q", "")[:100]
     rows = []
     for user in administration.users(role or None, search):
-        form = UserForm(prefix=f"user-{user.id}", obj=user, firm=str(user.firm_id or NO_FIRM))
+        form = UserForm(
+            formdata=None,  # each row shows the account as stored, whatever was posted
+            prefix=f"user-{user.id}",
+            data={"role": user.role, "firm": str(user.firm_id or NO_FIRM), "active": user.active},
+        )
         form.set_choices(firms)
         rows.append((user, form))
     return render_template(

@@ -114,6 +114,8 @@ def test_a_deactivated_account_is_signed_out_and_cannot_log_in(app, admin):
     log_in(consultant, *DEMO_CONSULTANT)
     assert consultant.get("/portfolio").status_code == 200
     prefix = f"user-{user_id}-"
+    row = text(admin.get("/admin/users", headers=ENGLISH)).split(f'id="{prefix}firm"')[1]
+    assert f'<option selected value="{firm_id}">' in row.split("</select>")[0]
     response = post(
         admin,
         "/admin/users",

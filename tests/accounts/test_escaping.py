@@ -39,7 +39,7 @@ def test_free_text_is_escaped_everywhere_it_is_shown(app, client, runner, questi
         firm = db.session.execute(select(Firm)).scalar_one()
         db.session.add(Engagement(firm_id=firm.id, organisation_id=assessment.organisation_id))
         db.session.commit()
-        organisation_id = assessment.organisation_id
+        organisation_id, firm_id = assessment.organisation_id, firm.id
     results = client.get(f"/a/{token}/results").get_data(as_text=True)
     client.post(
         f"/a/{token}/commentary",
@@ -55,6 +55,44 @@ def test_free_text_is_escaped_everywhere_it_is_shown(app, client, runner, questi
     pages["portfolio"] = client.get("/portfolio")
     pages["organisations"] = client.get("/organisations")
     pages["audit"] = client.get(f"/organisations/{organisation_id}/audit")
+    # People invited by the consultant, and who join with a script as their name.
+    people = f"/organisations/{organisation_id}/people"
+    client.post(
+        f"/organisations/{organisation_id}/invitations",
+        data={
+            "csrf_token": form_token(client.get(people).get_data(as_text=True)),
+            "email": "<b>x</b>@acme.example",
+            "purpose": "join:respondent",
+        },
+    )
+    with app.app_context():
+        from assessment.models import Invitation
+        from assessment.services import invitations
+
+        link = "/invitations/" + invitations.link_token(
+            db.session.execute(select(Invitation)).scalar_one()
+        )
+    invitee = app.test_client()
+    pages["invitation"] = invitee.get(link)
+    invitee.post(
+        f"{link}/account",
+        data={
+            "csrf_token": form_token(pages["invitation"].get_data(as_text=True)),
+            "name": ATTACK,
+            "password": "a long enough password",
+            "confirm": "a long enough password",
+        },
+    )
+    pages["people"] = client.get(people)
+    # And an administrator sees them all.
+    with app.app_context():
+        from assessment.services import accounts
+
+        accounts.create_user("root@example.com", "a long enough password", role="admin")
+    admin = app.test_client()
+    log_in(admin, "root@example.com", "a long enough password")
+    pages["admin accounts"] = admin.get("/admin/users")
+    pages["admin firm"] = admin.get(f"/admin/firms/{firm_id}")
 
     for name, response in pages.items():
         page = response.get_data(as_text=True)
