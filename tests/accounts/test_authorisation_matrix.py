@@ -2,15 +2,16 @@
 
 Routes come from the app's URL map, so a new route fails this test until its expected
 statuses are written down here. Organisation A is served by the demo firm; organisation
-B is another client. Assessment links are capabilities: whoever holds one may use that
-one assessment, signed in or not; a wrong link is a 404 for everyone.
+B is served by the demo firm and by another firm, whose consultant is "consultant_other".
+Assessment links are capabilities: whoever holds one may use that one assessment, signed
+in or not; a wrong link is a 404 for everyone.
 """
 
 import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, Engagement, Membership, Organisation, User
+from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User
 from assessment.services import accounts, invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
@@ -130,7 +131,13 @@ def world(app, runner):
         ):
             user = accounts.create_user(f"{email}@example.com", PASSWORD)
             db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
-        accounts.create_user("consultant_other@example.com", PASSWORD, role="consultant")
+        # Another firm, serving organisation B only.
+        other_firm = Firm(name="Other Firm")
+        db.session.add(other_firm)
+        db.session.flush()
+        db.session.add(Engagement(firm_id=other_firm.id, organisation_id=org_b.id))
+        other = accounts.create_user("consultant_other@example.com", PASSWORD, role="consultant")
+        other.firm_id = other_firm.id
         admin = accounts.create_user("admin@example.com", PASSWORD, role="admin")
         db.session.commit()
         to_join, to_revoke = (
@@ -143,7 +150,9 @@ def world(app, runner):
             .where(Membership.organisation_id == org_a.id, User.email.startswith("respondent_a"))
         ).scalar_one()
         engagement = db.session.execute(
-            select(Engagement).where(Engagement.organisation_id == org_a.id)
+            select(Engagement).where(
+                Engagement.organisation_id == org_a.id, Engagement.firm_id != other_firm.id
+            )
         ).scalar_one()
         return {
             "firm_id": engagement.firm_id,
