@@ -15,12 +15,33 @@ SCORE_DECIMALS = 2
 
 
 def display_index(index: Fraction | float) -> str:
-    scale = 10**INDEX_DECIMALS
-    cut = Fraction(math.floor(Fraction(index) * scale), scale)
-    return f"{float(cut):.{INDEX_DECIMALS}f}"
+    return f"{float(_cut(index)):.{INDEX_DECIMALS}f}"
 
 
 def display_score(score: Fraction | float) -> str:
     exact = Fraction(score)
     value = Decimal(exact.numerator) / Decimal(exact.denominator)
     return str(value.quantize(Decimal(1).scaleb(-SCORE_DECIMALS), rounding=ROUND_HALF_UP))
+
+
+def _cut(index: Fraction | float) -> Fraction:
+    scale = 10**INDEX_DECIMALS
+    return Fraction(math.floor(Fraction(index) * scale), scale)
+
+
+def signed(value: Fraction) -> str:
+    """+4.2, −1.0 (a true minus sign), ±0.0."""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{float(abs(value)):.{INDEX_DECIMALS}f}"
+
+
+def display_delta(old: Fraction | float, new: Fraction | float) -> str:
+    """The change between two indices as shown: the difference of the shown numbers, so
+    that a reader who subtracts them finds the same figure."""
+    return signed(_cut(new) - _cut(old))
+
+
+def display_contribution(value: Fraction) -> str:
+    """A share of a change, rounded half up to one decimal, with its sign."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return signed(Fraction(exact.quantize(Decimal(1).scaleb(-INDEX_DECIMALS), ROUND_HALF_UP)))

@@ -8,18 +8,26 @@ from itertools import pairwise
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
-from assessment.content.schema import Questionnaire
+from assessment.content.schema import LevelDefinition, Questionnaire
 from assessment.locales import babel_locale
+
+
+def band_bounds(questionnaire: Questionnaire) -> list[tuple[Decimal, Decimal, LevelDefinition]]:
+    """(lowest index, highest index, level) of each level, from the content's thresholds."""
+    bounds = [Decimal(0), *questionnaire.scoring.thresholds, Decimal(100)]
+    return [
+        (low, high, level)
+        for level, (low, high) in zip(questionnaire.levels, pairwise(bounds), strict=True)
+    ]
 
 
 def level_bands(questionnaire: Questionnaire, locale: str) -> str:
     """Each level's index band, like ``0-20 Initial, 20-40 Emerging, ...``, in ``locale``."""
     language = babel_locale(locale)
-    bounds = [Decimal(0), *questionnaire.scoring.thresholds, Decimal(100)]
     bands = [
         f"{format_decimal(low, locale=language)}\N{EN DASH}"
         f"{format_decimal(high, locale=language)} {level.name.get(locale)}"
-        for level, (low, high) in zip(questionnaire.levels, pairwise(bounds), strict=True)
+        for low, high, level in band_bounds(questionnaire)
     ]
     return format_list(bands, style="standard", locale=language)
 

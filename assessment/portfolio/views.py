@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment import policy
 from assessment.content.registry import current_library
+from assessment.comparison_view import build_comparison
+from assessment.content.presentation import level_bands
 from assessment.errors import NotFoundError
+from assessment.extensions import db
+from assessment.models import Organisation
 from assessment.services import assessments as service
-from assessment.services import audit
+from assessment.services import audit, history
 from assessment.services.portfolio import (
     SORT_KEYS,
     STATUS_FILTERS,
@@ -72,6 +77,58 @@ def audit_trail(organisation_id: int) -> str:
         events=audit.events_of(organisation.id),
         actions=audit.ACTIONS,
         channels=audit.CHANNELS,
+    )
+
+
+def _viewable(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not policy.can_view_organisation(current_user, organisation):
+        raise NotFoundError()
+    return organisation
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@login_required
+def organisation(organisation_id: int) -> str:
+    """All assessments of an organisation, and how its indices moved."""
+    organisation = _viewable(organisation_id)
+    library = current_library()
+    submitted = history.submitted_of(organisation)
+    latest = (
+        service.questionnaire_of(submitted[-1], library)
+        if submitted
+        else library.latest_published()
+    )
+    return render_template(
+        "portfolio/organisation.html",
+        organisation=organisation,
+        may_manage=policy.can_manage_organisation(current_user, organisation),
+        assessments=history.assessments_of(organisation),
+        submitted=submitted,
+        chart=history.trend_chart(submitted, latest, current_locale(), _("Overall")),
+        bands=level_bands(latest, current_locale()) if latest else "",
+        library=library,
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/compare")
+@login_required
+def compare(organisation_id: int) -> str:
+    """Two submitted assessments side by side, and which answers moved the indices."""
+    organisation = _viewable(organisation_id)
+    submitted = history.submitted_of(organisation)
+    old, new = history.pick_pair(submitted, request.args.get("old"), request.args.get("new"))
+    compared, old_questionnaire, new_questionnaire = history.compare(old, new, current_library())
+    return render_template(
+        "portfolio/compare.html",
+        organisation=organisation,
+        submitted=submitted,
+        old=old,
+        new=new,
+        questionnaire=new_questionnaire,
+        view=build_comparison(
+            compared, old_questionnaire, new_questionnaire, current_locale(), _("Overall")
+        ),
     )
 
 

@@ -41,6 +41,7 @@ def login_or(status):
 
 
 MANAGERS_OF_A = ("owner_a", "consultant_a", "admin")
+VIEWERS_OF_A = ("respondent_a", *MANAGERS_OF_A)
 # Those who do not manage A: a member who sees it is refused, anyone else gets a 404.
 STRANGER_TO_A = {
     "anonymous": 302,
@@ -71,6 +72,9 @@ EXPECTED = {
     ),
     ("POST", "portfolio.start_assessment"): only(MANAGERS_OF_A, 302, login_or(404)),
     ("GET", "portfolio.audit_trail"): only(MANAGERS_OF_A, 200, login_or(404)),
+    # History and comparison: everyone who may see organisation A.
+    ("GET", "portfolio.organisation"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "portfolio.compare"): only(VIEWERS_OF_A, 200, login_or(404)),
     ("POST", "questionnaire.start"): every(302),
     ("GET", "questionnaire.resume"): every(302),
     ("GET", "questionnaire.organisation"): every(302),  # submitted: to the results
