@@ -22,7 +22,7 @@ from assessment.content.loader import ContentLibrary
 from assessment.content.schema import Questionnaire
 from assessment.locales import babel_locale, html_lang
 from assessment.models import Assessment, ReportCommentary, level_of
-from assessment.numbers import display_index
+from assessment.numbers import display_delta, display_index
 from assessment.results import DimensionCard, LevelView, ResultsView, build_results
 from assessment.services import assessments as service
 
@@ -183,9 +183,8 @@ def _change(name: str, before: dict[str, Any] | None, after: dict[str, Any] | No
     delta = None
     direction = 0
     if previous is not None and current is not None:
-        difference = round(current - previous, 1)
-        direction = (difference > 0) - (difference < 0)
-        delta = f"{'+' if difference > 0 else '−' if difference < 0 else '±'}{abs(difference):.1f}"
+        delta = display_delta(previous, current)
+        direction = {"+": 1, "−": -1}.get(delta[0], 0)
     return ChangeRow(
         name=name,
         previous=display_index(previous) if previous is not None else None,
