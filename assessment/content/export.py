@@ -12,11 +12,13 @@ def _plain(value: object) -> object:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
 
 
 def export_questionnaire(questionnaire: Questionnaire) -> dict[str, object]:
-    """The whole questionnaire; lists of levels, descriptors and recommendations start at 1."""
-    return _plain(questionnaire.model_dump(by_alias=True))
+    """The whole questionnaire; lists of levels, descriptors and recommendations start at 1.
+
+    ``maps_from`` appears on the questions that declare it, as in the file."""
+    return _plain(questionnaire.model_dump(by_alias=True, exclude_none=True))

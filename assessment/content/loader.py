@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from assessment import comparison
 from assessment.content import rules
 from assessment.content.rules import Location, format_location
 from assessment.content.schema import OrganisationOptions, Questionnaire
@@ -281,12 +282,60 @@ def content_files(directory: Path) -> list[Path]:
 
 
 def check_files(paths: Iterable[Path], lock: dict[str, str]) -> list[CheckedFile]:
-    """Parse and validate files, then check them against each other and the lock."""
-    return check_parsed([parse_yaml(path) for path in paths], lock)
+    """Parse and validate files, then check them against each other and the lock.
+
+    The other questionnaire files in the same folders are read too, but only as the
+    earlier versions that a file's ``maps_from`` refers to; their own problems are not
+    reported here.
+    """
+    paths = list(paths)
+    chosen = {path.resolve() for path in paths}
+    neighbours = [
+        parse_yaml(other)
+        for folder in sorted({path.parent for path in paths})
+        if folder.is_dir()
+        for other in content_files(folder)
+        if other.resolve() not in chosen
+    ]
+    return check_parsed([parse_yaml(path) for path in paths], lock, neighbours)
 
 
-def check_parsed(parsed_files: Iterable[ParsedFile], lock: dict[str, str]) -> list[CheckedFile]:
+def _published_key(parsed: ParsedFile) -> tuple[str, int] | None:
+    """``(id, version)`` of a file that says it is published, even if it is invalid."""
+    data = parsed.data
+    if not isinstance(data, dict) or data.get("status") != "published":
+        return None
+    questionnaire_id, version = data.get("id"), data.get("version")
+    if not isinstance(questionnaire_id, str) or type(version) is not int:
+        return None
+    return (questionnaire_id, version)
+
+
+def _mapping_problems(entry: CheckedFile, candidates: list[CheckedFile]) -> list[rules.Problem]:
+    """Problems of ``maps_from`` in ``entry`` against the previous published version; none
+    when that version's own file is invalid (its problems are reported on their own)."""
+    questionnaire = entry.questionnaire
+    if questionnaire is None:
+        return []
+    published = {key: c for c in candidates if (key := _published_key(c.parsed)) is not None}
+    version = rules.previous_published_version(*questionnaire.key, published)
+    previous = None
+    if version is not None:
+        previous = published[(questionnaire.id, version)].questionnaire
+        if previous is None:
+            return []
+    return rules.mapping_problems(questionnaire, previous)
+
+
+def check_parsed(
+    parsed_files: Iterable[ParsedFile],
+    lock: dict[str, str],
+    neighbours: Iterable[ParsedFile] = (),
+) -> list[CheckedFile]:
+    """Validate parsed files, then check them against each other and the lock;
+    ``neighbours`` only serve as earlier versions for ``maps_from``."""
     checked = [CheckedFile(parsed, validate(parsed)) for parsed in parsed_files]
+    candidates = checked + [CheckedFile(parsed, validate(parsed)) for parsed in neighbours]
     valid = [c for c in checked if c.questionnaire is not None]
     for entry in checked:
         questionnaire = entry.questionnaire
@@ -294,7 +343,7 @@ def check_parsed(parsed_files: Iterable[ParsedFile], lock: dict[str, str]) -> li
             continue
         for location, message in rules.version_problems(
             questionnaire, [c.questionnaire for c in valid if c is not entry]
-        ):
+        ) + _mapping_problems(entry, candidates):
             entry.parsed.problems.append(entry.parsed.problem(location, message))
         pinned = lock.get(lock_key(*questionnaire.key))
         if questionnaire.is_published:
@@ -374,6 +423,57 @@ class ContentLibrary:
             if q.is_published and (questionnaire_id is None or q.id == questionnaire_id)
         ]
         return max(published, key=lambda q: (q.version, q.id), default=None)
+
+    def previous_published(self, questionnaire: Questionnaire) -> Questionnaire | None:
+        """The version ``questionnaire``'s ``maps_from`` refers to: the highest published
+        version of the same id below it, or None."""
+        version = rules.previous_published_version(
+            *questionnaire.key, (q.key for q in self.questionnaires.values() if q.is_published)
+        )
+        return None if version is None else self.questionnaires[(questionnaire.id, version)]
+
+    def question_mapping(
+        self, old: Questionnaire, new: Questionnaire
+    ) -> dict[str, tuple[str, ...]]:
+        """Which questions of ``old`` each question of ``new`` continues, for every question
+        of ``new``: the ``maps_from`` that ``comparison.compare`` takes.
+
+        Versions more than one step apart compose each step's mapping (a question that
+        was new in between has no counterpart); an older ``new`` gets the inverse (each
+        question of ``new`` is continued by those of ``old`` that map to it). The same
+        version maps each question to itself. Different questionnaire ids have no
+        counterparts at all. ``new`` must be reachable from ``old`` through published
+        versions (a draft may be ``new``, not skipped over); else ValueError.
+        """
+        if old.id != new.id:
+            return {question.id: () for question in new.questions}
+        if old.version > new.version:
+            forward = self.question_mapping(new, old)
+            return {
+                question.id: tuple(
+                    later for later, earlier in forward.items() if question.id in earlier
+                )
+                for question in new.questions
+            }
+        mapping = comparison.resolve_mapping(new.scoring_rules, new.scoring_rules)
+        current = new
+        while current.version > old.version:
+            previous = self.previous_published(current)
+            if previous is None or previous.version < old.version:
+                raise ValueError(
+                    f"{old.id} v{old.version} is not an earlier published version of v{new.version}"
+                )
+            step = comparison.resolve_mapping(
+                previous.scoring_rules, current.scoring_rules, current.maps_from
+            )
+            mapping = {
+                question_id: tuple(
+                    dict.fromkeys(earlier for middle in through for earlier in step[middle])
+                )
+                for question_id, through in mapping.items()
+            }
+            current = previous
+        return mapping
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Rules across the entries of questionnaire files: unique ids, references, versions.
+"""Rules across the entries of questionnaire files: unique ids, references, versions,
+and the question mapping between versions (``maps_from``).
 
 ``cross_problems`` reads the raw document defensively, so that these problems are
 reported together with any problems of shape that pydantic finds in the same file.
@@ -6,10 +7,12 @@ reported together with any problems of shape that pydantic finds in the same fil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
+from assessment import comparison
+from assessment.comparison import MappingProblemCode
 from assessment.content.schema import Questionnaire
 
 Location = tuple[str | int, ...]
@@ -127,4 +130,107 @@ def version_problems(questionnaire: Questionnaire, others: list[Questionnaire]) 
                 ),
             )
         )
+    return problems
+
+
+def previous_published_version(
+    questionnaire_id: str, version: int, published: Iterable[tuple[str, int]]
+) -> int | None:
+    """The version a questionnaire version's ``maps_from`` refers to: the highest
+    published version of the same id below it, among the ``(id, version)`` pairs."""
+    return max(
+        (v for i, v in published if i == questionnaire_id and v < version),
+        default=None,
+    )
+
+
+def _mapping_message(
+    code: MappingProblemCode,
+    old_id: str,
+    previous: Questionnaire,
+    dimension_id: str,
+) -> str:
+    if code is MappingProblemCode.REPEATED_OLD_QUESTION:
+        return _l("'%(old)s' is listed more than once", old=old_id)
+    if code is MappingProblemCode.OTHER_DIMENSION:
+        old_dimension = next(
+            d.id for d in previous.dimensions if any(q.id == old_id for q in d.questions)
+        )
+        return _l(
+            "'%(old)s' is in dimension '%(old_dimension)s' in version %(version)s; a question "
+            "can only continue questions of its own dimension ('%(dimension)s')",
+            old=old_id,
+            old_dimension=old_dimension,
+            version=previous.version,
+            dimension=dimension_id,
+        )
+    return _l(
+        "'%(old)s' is not a question of %(id)s version %(version)s",
+        old=old_id,
+        id=previous.id,
+        version=previous.version,
+    )
+
+
+def mapping_problems(questionnaire: Questionnaire, previous: Questionnaire | None) -> list[Problem]:
+    """Problems of a valid questionnaire's ``maps_from`` against ``previous``, the previous
+    published version of the same id (None: there is none).
+
+    Each listed id is checked by ``comparison.mapping_problems``, the rule comparisons
+    apply, and reported at its own place in the list. A question without ``maps_from``
+    whose id the previous version has in another dimension is reported too: by the
+    default it would silently count as new, which is rarely what the author meant.
+    An old question that no question continues is not a problem: it was removed.
+    """
+    problems: list[Problem] = []
+    old_dimension_of = (
+        {q.id: d.id for d in previous.dimensions for q in d.questions} if previous else {}
+    )
+    for i, dimension in enumerate(questionnaire.dimensions):
+        for j, question in enumerate(dimension.questions):
+            at = ("dimensions", i, "questions", j)
+            if question.maps_from is None:
+                old_dimension = old_dimension_of.get(question.id, dimension.id)
+                if old_dimension != dimension.id:
+                    problems.append(
+                        (
+                            (*at, "id"),
+                            _l(
+                                "'%(id)s' is in dimension '%(old_dimension)s' in version "
+                                "%(version)s; a question can only continue questions of its "
+                                "own dimension: give it a new id, or declare 'maps_from: []'",
+                                id=question.id,
+                                old_dimension=old_dimension,
+                                version=previous.version if previous else "",
+                            ),
+                        )
+                    )
+                continue
+            if previous is None:
+                if question.maps_from:
+                    problems.append(
+                        (
+                            (*at, "maps_from"),
+                            _l(
+                                "maps_from refers to the previous published version of "
+                                "%(id)s, and there is none",
+                                id=questionnaire.id,
+                            ),
+                        )
+                    )
+                continue
+            # Each entry's problem, if any, is the one that appears when it is added.
+            reported = 0
+            for k in range(len(question.maps_from)):
+                found = comparison.mapping_problems(
+                    previous.scoring_rules,
+                    questionnaire.scoring_rules,
+                    {question.id: question.maps_from[: k + 1]},
+                )
+                for problem in found[reported:]:
+                    message = _mapping_message(
+                        problem.code, str(problem.old_question_id), previous, dimension.id
+                    )
+                    problems.append(((*at, "maps_from", k), message))
+                reported = len(found)
     return problems

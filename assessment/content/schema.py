@@ -109,6 +109,9 @@ FiveTexts = Annotated[list[LocalizedText], Field(min_length=LEVEL_COUNT, max_len
 
 class Question(Strict):
     id: Identifier
+    # The questions of the previous published version this one continues (see
+    # ``Questionnaire.maps_from``); None: the question with the same id, if there is one.
+    maps_from: tuple[Identifier, ...] | None = None
     weight: Weight
     allow_na: bool
     source: NonEmptyText
@@ -149,6 +152,14 @@ class Questionnaire(Strict):
     @property
     def questions(self) -> list[Question]:
         return [question for dimension in self.dimensions for question in dimension.questions]
+
+    @property
+    def maps_from(self) -> dict[str, tuple[str, ...]]:
+        """The questions that declare ``maps_from``: which questions of the previous
+        published version of this questionnaire each continues (``()``: none, a new
+        question). A question without the key continues the question with the same id
+        in the same dimension of that version, if there is one."""
+        return {q.id: q.maps_from for q in self.questions if q.maps_from is not None}
 
     def dimension(self, dimension_id: str) -> Dimension:
         return next(d for d in self.dimensions if d.id == dimension_id)
