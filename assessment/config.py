@@ -34,6 +34,7 @@ class Config:
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     INVITATION_RATE_LIMIT = "10 per minute;100 per hour"
     INVITATION_DAYS = 14  # how long an invitation link works
+    BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

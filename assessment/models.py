@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,8 @@ class Organisation(db.Model):
     size_band: Mapped[str] = mapped_column(String(40))
     region: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Whether its latest submitted indices may be counted, anonymously, in peer benchmarks.
+    benchmark_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="organisation", order_by="Assessment.created_at"

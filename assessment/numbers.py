@@ -45,3 +45,8 @@ def display_contribution(value: Fraction) -> str:
     """A share of a change, rounded half up to one decimal, with its sign."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return signed(Fraction(exact.quantize(Decimal(1).scaleb(-INDEX_DECIMALS), ROUND_HALF_UP)))
+
+
+def display_percentile(value: Fraction) -> str:
+    """A percentile as a whole number, rounded half up."""
+    return str(math.floor(value + Fraction(1, 2)))

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment import policy
-from assessment.content.registry import current_library
 from assessment.comparison_view import build_comparison
 from assessment.content.presentation import level_bands
+from assessment.content.registry import current_library
 from assessment.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation
+from assessment.numbers import display_percentile
 from assessment.services import assessments as service
 from assessment.services import audit, history
 from assessment.services.portfolio import (
@@ -99,9 +110,24 @@ def organisation(organisation_id: int) -> str:
         if submitted
         else library.latest_published()
     )
+    locale = current_locale()
+    standings = history.peer_standings(organisation, current_app.config["BENCHMARK_MIN_COHORT"])
+    names = {"overall": _("Overall"), **{d.id: d.name.get(locale) for d in latest.dimensions}}
     return render_template(
         "portfolio/organisation.html",
         organisation=organisation,
+        peers=[
+            (
+                names[metric],
+                display_percentile(standing.percentile)
+                if standing.percentile is not None
+                else None,
+                standing.cohort_size,
+            )
+            for metric, standing in standings.items()
+            if metric in names
+        ],
+        min_cohort=current_app.config["BENCHMARK_MIN_COHORT"],
         may_manage=policy.can_manage_organisation(current_user, organisation),
         assessments=history.assessments_of(organisation),
         submitted=submitted,
@@ -109,6 +135,27 @@ def organisation(organisation_id: int) -> str:
         bands=level_bands(latest, current_locale()) if latest else "",
         library=library,
     )
+
+
+@bp.post("/organisations/<int:organisation_id>/benchmark-consent")
+@login_required
+def benchmark_consent(organisation_id: int) -> Response:
+    """Owners and consultants decide whether the organisation is counted among peers."""
+    organisation = _viewable(organisation_id)
+    if not policy.can_manage_organisation(current_user, organisation):
+        abort(403)
+    consent = request.form.get("consent")
+    if consent not in ("yes", "no"):
+        flash(_("Choose whether the organisation is counted."), "warning")
+    else:
+        history.set_benchmark_consent(organisation, consent == "yes")
+        flash(
+            _("The organisation is now counted, anonymously, in peer benchmarks.")
+            if consent == "yes"
+            else _("The organisation is no longer counted in peer benchmarks."),
+            "success",
+        )
+    return redirect(url_for("portfolio.organisation", organisation_id=organisation.id))
 
 
 @bp.get("/organisations/<int:organisation_id>/compare")

@@ -8,11 +8,14 @@ versions never change, so the numbers are the same) to explain the change exactl
 
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import Any
+
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from assessment import comparison
+from assessment import benchmark, comparison
 from assessment.charts import TrendChart, trend
 from assessment.content.loader import ContentLibrary
 from assessment.content.presentation import band_bounds
@@ -21,6 +24,7 @@ from assessment.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
 from assessment.services import assessments as service
+from assessment.services import audit
 
 
 def assessments_of(organisation: Organisation) -> list[Assessment]:
@@ -112,3 +116,43 @@ def compare(
         else None,
     )
     return result, old_questionnaire, new_questionnaire
+
+
+def _indices(result: dict[str, Any]) -> dict[str, Fraction | None]:
+    """The overall and dimension indices of a stored result, exactly as stored."""
+
+    def exact(entry: dict[str, Any] | None) -> Fraction | None:
+        index = (entry or {}).get("index")
+        return Fraction(index) if index is not None else None
+
+    return {
+        "overall": exact(result.get("overall")),
+        **{dimension_id: exact(entry) for dimension_id, entry in result["dimensions"].items()},
+    }
+
+
+def peer_standings(organisation: Organisation, min_cohort: int) -> dict[str, benchmark.Standing]:
+    """Where the organisation's latest submitted indices stand among its consenting peers
+    (same industry and size band, latest submitted assessment each); empty without a
+    submitted assessment of its own."""
+    own = submitted_of(organisation)
+    if not own:
+        return {}
+    peers = db.session.execute(
+        select(Organisation).where(
+            Organisation.id != organisation.id,
+            Organisation.industry == organisation.industry,
+            Organisation.size_band == organisation.size_band,
+            Organisation.benchmark_consent.is_(True),
+        )
+    ).scalars()
+    peer_results = [latest[-1].result for peer in peers if (latest := submitted_of(peer))]
+    return benchmark.standings(
+        _indices(own[-1].result), [_indices(result) for result in peer_results], min_cohort
+    )
+
+
+def set_benchmark_consent(organisation: Organisation, consent: bool) -> None:
+    organisation.benchmark_consent = consent
+    audit.record_for_organisation("benchmark.consent", organisation.id, consent=consent)
+    db.session.commit()
