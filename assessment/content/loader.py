@@ -179,7 +179,7 @@ def _pydantic_message(error: ErrorDetails) -> str:
         return _l("must be a number")
     if kind in ("bool_type", "bool_parsing"):
         return _l("must be true or false")
-    if kind in ("list_type",):
+    if kind in ("list_type", "tuple_type"):
         return _l("must be a list")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return _l("must be a block of keys and values")

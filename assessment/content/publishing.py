@@ -49,7 +49,7 @@ def publish(path: Path) -> Questionnaire:
         if other.resolve() != path.resolve()
     ]
     checked = loader.check_parsed([candidate, *others], lock)[0]
-    if checked.questionnaire is None:
+    if checked.questionnaire is None or checked.parsed.problems:
         raise PublishError(checked.parsed.problems)
     path.write_text(published_text, encoding="utf-8")
     loader.write_lock(directory, lock)
