@@ -12,6 +12,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
+from assessment.content.loader import ContentLibrary
+from assessment.content.registry import current_library
 from assessment.content.schema import Questionnaire
 from assessment.extensions import db
 from assessment.models import (
@@ -95,26 +97,39 @@ def _answers(
     return posted
 
 
-def load_demo(questionnaire: Questionnaire, demo: DemoData) -> list[Assessment]:
-    """Create the demo organisations and their assessments; returns the assessments."""
+def load_demo(
+    questionnaire: Questionnaire, demo: DemoData, library: ContentLibrary | None = None
+) -> list[Assessment]:
+    """Create the demo organisations and their assessments; returns the assessments.
+
+    Each organisation's newest submitted assessment and its draft use ``questionnaire``
+    (the latest version); the earlier ones use the version before it in ``library``
+    (default: the app's), when there is one, so that comparisons across versions show.
+    """
+    earlier = (library or current_library()).previous_published(questionnaire) or questionnaire
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo answers, not secrets
     created = []
     now = utc_now()
     for entry in demo.organisations:
-        history = list(zip(*(entry.levels[d.id] for d in questionnaire.dimensions), strict=True))
+        history = [
+            dict(zip(entry.levels, levels, strict=True))
+            for levels in zip(*entry.levels.values(), strict=True)
+        ]
+        newest = min(len(ASSESSMENT_AGES_DAYS), len(history)) - 1
         organisation = None
-        for age_days, levels in zip(ASSESSMENT_AGES_DAYS, history, strict=False):
-            typical = dict(zip((d.id for d in questionnaire.dimensions), levels, strict=True))
-            assessment = _create(questionnaire, entry, organisation, typical, rng)
+        for position, (age_days, typical) in enumerate(
+            zip(ASSESSMENT_AGES_DAYS, history, strict=False)
+        ):
+            version = questionnaire if position == newest else earlier
+            assessment = _create(version, entry, organisation, typical, rng)
             organisation = assessment.organisation
-            service.submit(assessment, questionnaire)
+            service.submit(assessment, version)
             when = now - timedelta(days=age_days)
             assessment.created_at = when - timedelta(days=6)
             assessment.updated_at = assessment.submitted_at = when
             created.append(assessment)
         if entry.draft_in_progress:
-            typical = dict(zip((d.id for d in questionnaire.dimensions), history[-1], strict=True))
-            created.append(_create(questionnaire, entry, organisation, typical, rng, share=0.5))
+            created.append(_create(questionnaire, entry, organisation, history[-1], rng, share=0.5))
     _engage_demo_firm(demo.firm, {a.organisation_id for a in created})
     db.session.commit()
     log.info("loaded %d demo assessments", len(created))
