@@ -16,10 +16,14 @@ def answers_for(questionnaire, level):
     return {q.id: level for q in questionnaire.questions}
 
 
+def reference_of(questionnaire):
+    return {"id": questionnaire.id, "version": questionnaire.version}
+
+
 def test_score_prints_overall_parts_and_dimensions(runner, questionnaire):
     answers = answers_for(questionnaire, 4)
     answers[questionnaire.dimensions[0].questions[0].id] = "unknown"
-    result = run_score(runner, {"questionnaire": REFERENCE, "answers": answers})
+    result = run_score(runner, {"questionnaire": reference_of(questionnaire), "answers": answers})
     assert result.exit_code == 0, result.output
     output = json.loads(result.output)
     assert output["overall"] == {
@@ -39,8 +43,8 @@ def test_score_prints_overall_parts_and_dimensions(runner, questionnaire):
 
 def test_score_keeps_full_precision(runner, questionnaire):
     answers = {q.id: 3 for q in questionnaire.dimensions[0].questions}
-    answers[questionnaire.dimensions[0].questions[1].id] = 4  # weight 1 of 7 in total
-    result = run_score(runner, {"questionnaire": REFERENCE, "answers": answers})
+    answers[questionnaire.dimensions[0].questions[1].id] = 4  # weight 1
+    result = run_score(runner, {"questionnaire": reference_of(questionnaire), "answers": answers})
     model = json.loads(result.output)["dimensions"]["model"]
     total_weight = sum(float(q.weight) for q in questionnaire.dimensions[0].questions)
     assert model["score"] == pytest.approx(3 + 1 / total_weight, abs=1e-12)
@@ -49,7 +53,7 @@ def test_score_keeps_full_precision(runner, questionnaire):
 
 def test_unanswered_dimensions_are_insufficient_and_excluded(runner, questionnaire):
     answers = {q.id: 2 for q in questionnaire.dimensions[0].questions}
-    result = run_score(runner, {"questionnaire": REFERENCE, "answers": answers})
+    result = run_score(runner, {"questionnaire": reference_of(questionnaire), "answers": answers})
     output = json.loads(result.output)
     assert output["overall"]["status"] == "partial"
     assert output["overall"]["index"] == 25.0
@@ -66,7 +70,9 @@ def test_unanswered_dimensions_are_insufficient_and_excluded(runner, questionnai
 def test_score_reads_a_file(runner, questionnaire, tmp_path):
     path = tmp_path / "answers.json"
     path.write_text(
-        json.dumps({"questionnaire": REFERENCE, "answers": answers_for(questionnaire, 5)})
+        json.dumps(
+            {"questionnaire": reference_of(questionnaire), "answers": answers_for(questionnaire, 5)}
+        )
     )
     result = runner.invoke(args=["score", str(path)])
     assert result.exit_code == 0
@@ -112,7 +118,8 @@ def test_bad_answers_exit_2_with_one_line_per_problem(runner, answers, expected_
         ),
         (
             {"questionnaire": {"id": "iiai-maturity", "version": 9}, "answers": {}},
-            "unknown questionnaire iiai-maturity version 9 (known: iiai-maturity v1)",
+            "unknown questionnaire iiai-maturity version 9 "
+            "(known: iiai-maturity v1, iiai-maturity v2)",
         ),
         (
             {"questionnaire": {"id": "other", "version": 1}, "answers": {}},
@@ -148,7 +155,7 @@ def test_export_prints_the_questionnaire_in_both_languages(runner, questionnaire
     result = runner.invoke(args=["content", "export"])
     assert result.exit_code == 0, result.output
     exported = json.loads(result.output)
-    assert (exported["id"], exported["version"]) == ("iiai-maturity", 1)
+    assert (exported["id"], exported["version"]) == (questionnaire.id, questionnaire.version)
     assert [level["name"]["en"] for level in exported["levels"]] == [
         "Initial",
         "Emerging",

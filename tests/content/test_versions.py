@@ -1,0 +1,424 @@
+"""Questionnaire versions: maps_from is checked like any other content, published files
+never change, and the library gives the question mapping that comparisons take."""
+
+import json
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from assessment import comparison
+from assessment.comparison import Comparability, Movement
+from assessment.config import ROOT
+from assessment.content.loader import content_hash, load_library, parse_yaml
+from assessment.errors import ContentError
+from tests.content.test_loader import check, reported, with_reference_data, write
+
+CONTENT = ROOT / "content"
+V1 = CONTENT / "iiai-maturity-v1.yaml"
+V2 = CONTENT / "iiai-maturity-v2.yaml"
+V1_HASH_WHEN_PUBLISHED = "sha256:0f31bce86e5794614757ea5744865907026bf4ac78381419b3163dd1e545dafc"
+
+# What version 2 changed, as its maps_from says; every other question keeps its id.
+CHANGED_IN_V2 = {
+    "model_platform_role": ("model_platform_use", "model_own_platform"),  # merged
+    "data_privacy": ("data_risk_compliance",),  # split ...
+    "data_ai_trust": ("data_risk_compliance",),  # ... in two
+    "cost_lifecycle": (),  # added
+    "talent_frontline_data_loop": (),  # added
+}
+REMOVED_IN_V2 = {"technology_ai_use"}
+REWORDED_IN_V2 = {
+    "technology_production_use",
+    "industry_long_term",
+    "talent_leadership_ai_thinking",
+}
+
+
+def shipped_lock():
+    return json.loads((CONTENT / "published.lock").read_text(encoding="utf-8"))
+
+
+def v2_data():
+    return yaml.safe_load(V2.read_text(encoding="utf-8"))
+
+
+def folder_with_v1(tmp_path: Path) -> Path:
+    """A content folder with the published version 1, byte for byte, and its lock entry."""
+    with_reference_data(tmp_path)
+    shutil.copy(V1, tmp_path / V1.name)
+    lock = {"iiai-maturity@1": shipped_lock()["iiai-maturity@1"]}
+    (tmp_path / "published.lock").write_text(json.dumps(lock), encoding="utf-8")
+    return tmp_path
+
+
+def question_at(data, question_id):
+    """``(dimension position, question position, question)`` of a question in a document."""
+    for i, dimension in enumerate(data["dimensions"]):
+        for j, question in enumerate(dimension["questions"]):
+            if question["id"] == question_id:
+                return i, j, question
+    raise KeyError(question_id)
+
+
+def lines_of(path: Path, text: str) -> list[int]:
+    return [
+        number
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.strip() == text
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Published versions
+
+
+def test_version_1_is_unchanged_and_still_pinned():
+    lock = shipped_lock()
+    assert lock["iiai-maturity@1"] == V1_HASH_WHEN_PUBLISHED
+    assert content_hash(parse_yaml(V1).data) == V1_HASH_WHEN_PUBLISHED
+
+
+def test_version_2_is_published_and_pinned():
+    parsed = parse_yaml(V2)
+    assert parsed.data["version"] == 2
+    assert parsed.data["status"] == "published"
+    assert shipped_lock()["iiai-maturity@2"] == content_hash(parsed.data)
+
+
+def test_shipped_content_has_both_versions_and_starts_on_the_latest(runner, questionnaire):
+    result = check(runner)
+    assert result.exit_code == 0, result.output
+    assert "iiai-maturity v1 (published): 6 dimensions, 37 questions" in result.output
+    assert "iiai-maturity v2 (published): 6 dimensions, 38 questions" in result.output
+    assert questionnaire.key == ("iiai-maturity", 2)
+
+
+def test_publishing_version_2_as_a_draft_gives_the_pinned_hash(runner, tmp_path):
+    folder = folder_with_v1(tmp_path)
+    draft_path = folder / V2.name
+    draft_path.write_text(
+        V2.read_text(encoding="utf-8").replace("\nstatus: published\n", "\nstatus: draft\n"),
+        encoding="utf-8",
+    )
+    assert check(runner, folder).exit_code == 0
+    result = runner.invoke(args=["content", "publish", str(draft_path)], env={"LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert draft_path.read_bytes() == V2.read_bytes()
+    assert json.loads((folder / "published.lock").read_text()) == shipped_lock()
+    assert check(runner, folder).exit_code == 0
+
+
+def test_version_2_changes_what_its_maps_from_says(app):
+    with app.app_context():
+        from assessment.content.registry import current_library
+
+        library = current_library()
+    v1, v2 = library.get("iiai-maturity", 1), library.get("iiai-maturity", 2)
+    assert v2.maps_from == CHANGED_IN_V2
+    v1_ids = {q.id for q in v1.questions}
+    v2_ids = {q.id for q in v2.questions}
+    assert v1_ids - v2_ids == {*REMOVED_IN_V2, "model_platform_use", "model_own_platform"} | {
+        "data_risk_compliance"
+    }
+    assert v2_ids - v1_ids == set(CHANGED_IN_V2)
+    for question_id in REWORDED_IN_V2:
+        old = next(q for q in v1.questions if q.id == question_id)
+        new = next(q for q in v2.questions if q.id == question_id)
+        assert old.prompt != new.prompt
+        assert new.maps_from is None
+    assert [d.id for d in v1.dimensions] == [d.id for d in v2.dimensions]
+    assert all(5 <= len(d.questions) <= 8 for d in v2.dimensions)
+
+
+# ---------------------------------------------------------------------------
+# Checking maps_from
+
+
+def bad_v2(tmp_path, change):
+    """A draft version 2 beside the published version 1, changed by ``change(data)``."""
+    folder = folder_with_v1(tmp_path)
+    data = {**v2_data(), "status": "draft"}
+    change(data)
+    return folder, write(folder, data, "iiai-maturity-v2.yaml")
+
+
+def set_maps_from(question_id, old_ids):
+    def change(data):
+        question_at(data, question_id)[2]["maps_from"] = old_ids
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("old_ids", "bad_position", "message"),
+    [
+        (
+            ["model_platform_use", "model_no_such_question"],
+            1,
+            "'model_no_such_question' is not a question of iiai-maturity version 1",
+        ),
+        (
+            ["model_platform_use", "data_quality"],
+            1,
+            "'data_quality' is in dimension 'data' in version 1; a question can only continue "
+            "questions of its own dimension ('model')",
+        ),
+        (
+            ["model_platform_use", "model_own_platform", "model_platform_use"],
+            2,
+            "'model_platform_use' is listed more than once",
+        ),
+    ],
+)
+def test_bad_maps_from_entry_is_reported_at_its_line(
+    runner, tmp_path, old_ids, bad_position, message
+):
+    folder, path = bad_v2(tmp_path, set_maps_from("model_platform_role", old_ids))
+    i, j, _ = question_at(v2_data(), "model_platform_role")
+    result = check(runner, folder)
+    assert result.exit_code == 1
+    location = f"dimensions[{i}].questions[{j}].maps_from[{bad_position}] (model_platform_role)"
+    bad_id = old_ids[bad_position]
+    line = lines_of(path, f"- {bad_id}")[old_ids[:bad_position].count(bad_id)]
+    assert f"{path}:{line}: {location}: {message}" in result.output
+    assert "1 problem(s) found." in result.output
+
+
+def test_each_bad_entry_is_reported_once_and_good_ones_not_at_all(runner, tmp_path):
+    old_ids = ["model_nope", "model_platform_use", "model_nope", "talent_training"]
+    folder, _ = bad_v2(tmp_path, set_maps_from("model_platform_role", old_ids))
+    output = check(runner, folder).output
+    assert "maps_from[0] (model_platform_role): 'model_nope' is not a question" in output
+    assert "maps_from[1]" not in output
+    assert "maps_from[2] (model_platform_role): 'model_nope' is not a question" in output
+    assert "maps_from[3] (model_platform_role): 'talent_training' is in dimension" in output
+    assert "3 problem(s) found." in output
+
+
+def test_reusing_an_id_of_another_dimension_without_maps_from_is_reported(runner, tmp_path):
+    def change(data):
+        question = question_at(data, "cost_lifecycle")[2]
+        question["id"] = "technology_ai_use"
+        del question["maps_from"]
+
+    folder, path = bad_v2(tmp_path, change)
+    i, j, _ = question_at(v2_data(), "cost_lifecycle")
+    result = check(runner, folder)
+    (line,) = lines_of(path, "- id: technology_ai_use")
+    assert (
+        f"{path}:{line}: dimensions[{i}].questions[{j}].id (technology_ai_use): "
+        "'technology_ai_use' is in dimension 'technology' in version 1; a question can only "
+        "continue questions of its own dimension: give it a new id, or declare 'maps_from: []'"
+    ) in result.output
+
+
+def test_maps_from_without_an_earlier_published_version_is_reported(runner, tmp_path):
+    data = {**v2_data(), "status": "draft"}
+    path = write(tmp_path, data)
+    i, j, _ = question_at(data, "data_privacy")
+    result = check(runner, path)
+    assert result.exit_code == 1
+    assert reported(
+        result.output,
+        f"dimensions[{i}].questions[{j}].maps_from",
+        "maps_from refers to the previous published version of iiai-maturity, and there is none",
+    )
+    assert "cost_lifecycle" not in result.output  # an empty maps_from needs no earlier version
+
+
+def test_a_single_file_is_checked_against_the_earlier_version_beside_it(runner, tmp_path):
+    _, path = bad_v2(tmp_path, set_maps_from("data_privacy", ["data_nope"]))
+    result = check(runner, path)
+    assert reported(
+        result.output, "maps_from[0]", "'data_nope' is not a question of iiai-maturity version 1"
+    )
+    assert "1 problem(s) found." in result.output
+
+
+def test_maps_from_must_be_a_list_of_ids(runner, tmp_path):
+    folder, _ = bad_v2(tmp_path, set_maps_from("data_privacy", "data_risk_compliance"))
+    assert reported(check(runner, folder).output, "maps_from", "must be a list")
+
+
+def test_a_removed_question_is_not_a_problem(runner, tmp_path):
+    folder, _ = bad_v2(tmp_path, lambda data: None)
+    assert check(runner, folder).exit_code == 0  # technology_ai_use has no successor
+
+
+def test_the_app_refuses_content_with_a_broken_mapping(tmp_path):
+    folder, path = bad_v2(tmp_path, set_maps_from("data_privacy", ["data_nope"]))
+    with pytest.raises(ContentError) as raised:
+        load_library(folder)
+    assert [p.location for p in raised.value.problems if p.file == str(path)] == [
+        f"dimensions[3].questions[{question_at(v2_data(), 'data_privacy')[1]}].maps_from[0]"
+        " (data_privacy)"
+    ]
+
+
+def test_publishing_refuses_a_version_another_file_has(runner, tmp_path):
+    folder = folder_with_v1(tmp_path)
+    path = write(folder, {**v2_data(), "status": "draft", "version": 1}, "copy.yaml")
+    result = runner.invoke(args=["content", "publish", str(path)], env={"LANG": "en"})
+    assert result.exit_code == 2
+    assert "another file is also iiai-maturity version 1" in result.output
+    assert "status: draft" in path.read_text(encoding="utf-8")
+
+
+def test_publishing_refuses_a_broken_mapping(runner, tmp_path):
+    _, path = bad_v2(tmp_path, set_maps_from("data_privacy", ["data_nope"]))
+    before = path.read_text(encoding="utf-8")
+    result = runner.invoke(args=["content", "publish", str(path)], env={"LANG": "en"})
+    assert result.exit_code == 2
+    assert "'data_nope' is not a question of iiai-maturity version 1" in result.output
+    assert path.read_text(encoding="utf-8") == before
+
+
+# ---------------------------------------------------------------------------
+# The mapping between versions
+
+
+@pytest.fixture
+def library(app):
+    with app.app_context():
+        from assessment.content.registry import current_library
+
+        return current_library()
+
+
+def test_mapping_from_version_1_to_2_covers_every_version_2_question(library):
+    v1, v2 = library.get("iiai-maturity", 1), library.get("iiai-maturity", 2)
+    mapping = library.question_mapping(v1, v2)
+    assert list(mapping) == [q.id for q in v2.questions]
+    assert mapping == {q.id: CHANGED_IN_V2.get(q.id, (q.id,)) for q in v2.questions}
+    continued = {old for old_ids in mapping.values() for old in old_ids}
+    assert {q.id for q in v1.questions} - continued == REMOVED_IN_V2
+    assert comparison.mapping_problems(v1.scoring_rules, v2.scoring_rules, mapping) == []
+    assert library.previous_published(v2) is v1
+    assert library.previous_published(v1) is None
+
+
+def test_mapping_backwards_is_the_inverse(library):
+    v1, v2 = library.get("iiai-maturity", 1), library.get("iiai-maturity", 2)
+    backwards = library.question_mapping(v2, v1)
+    assert list(backwards) == [q.id for q in v1.questions]
+    assert backwards["model_platform_use"] == ("model_platform_role",)
+    assert backwards["model_own_platform"] == ("model_platform_role",)
+    assert backwards["data_risk_compliance"] == ("data_privacy", "data_ai_trust")
+    assert backwards["technology_ai_use"] == ()
+    assert backwards["data_quality"] == ("data_quality",)
+    assert comparison.mapping_problems(v2.scoring_rules, v1.scoring_rules, backwards) == []
+
+
+def test_mapping_within_one_version_is_the_identity(library):
+    v2 = library.get("iiai-maturity", 2)
+    assert library.question_mapping(v2, v2) == {q.id: (q.id,) for q in v2.questions}
+
+
+def test_mapping_across_two_steps_composes_them(tmp_path):
+    folder = with_reference_data(tmp_path)
+    shutil.copy(V1, folder / V1.name)
+    shutil.copy(V2, folder / V2.name)
+    (folder / "published.lock").write_text(json.dumps(shipped_lock()), encoding="utf-8")
+    data = {**v2_data(), "version": 3, "status": "draft"}
+    i, j, platforms = question_at(data, "model_platform_role")
+    data["dimensions"][i]["questions"][j] = {
+        **platforms,
+        "id": "model_platforms",
+        "maps_from": ["model_platform_role"],
+    }
+    i, j, _ = question_at(data, "data_ai_trust")
+    del data["dimensions"][i]["questions"][j]
+    i, j, privacy = question_at(data, "data_privacy")
+    del privacy["maps_from"]
+    write(folder, data, "iiai-maturity-v3.yaml")
+
+    library = load_library(folder)
+    v1, v2, v3 = (library.get("iiai-maturity", v) for v in (1, 2, 3))
+    assert library.previous_published(v3) is v2
+    two_steps = library.question_mapping(v1, v3)
+    assert two_steps["model_platforms"] == ("model_platform_use", "model_own_platform")
+    assert two_steps["data_privacy"] == ("data_risk_compliance",)
+    assert two_steps["cost_lifecycle"] == ()
+    assert two_steps["data_quality"] == ("data_quality",)
+    assert list(two_steps) == [q.id for q in v3.questions]
+    assert library.question_mapping(v2, v3)["model_platforms"] == ("model_platform_role",)
+    assert library.question_mapping(v3, v1)["data_risk_compliance"] == ("data_privacy",)
+
+
+def test_different_questionnaires_have_no_counterparts(library):
+    v2 = library.get("iiai-maturity", 2)
+    other = v2.model_copy(update={"id": "another-questionnaire"})
+    assert set(library.question_mapping(other, v2).values()) == {()}
+
+
+# ---------------------------------------------------------------------------
+# Comparing a demo organisation's version-1 and version-2 assessments
+
+
+def test_demo_organisation_compares_across_versions_with_contributions_that_add_up(
+    app, runner, library
+):
+    from assessment.extensions import db
+    from assessment.models import Assessment, AssessmentStatus, Organisation
+    from assessment.services import assessments as service
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        organisation = (
+            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
+        )
+        submitted = list(
+            db.session.execute(
+                select(Assessment)
+                .where(
+                    Assessment.organisation_id == organisation.id,
+                    Assessment.status == AssessmentStatus.SUBMITTED,
+                )
+                .order_by(Assessment.submitted_at)
+            ).scalars()
+        )
+        assert [a.questionnaire_version for a in submitted] == [1, 1, 2]
+        old, new = submitted[-2], submitted[-1]
+        old_questionnaire = service.questionnaire_of(old, library)
+        new_questionnaire = service.questionnaire_of(new, library)
+        result = comparison.compare(
+            old_questionnaire.scoring_rules,
+            service.scoring_answers(old),
+            new_questionnaire.scoring_rules,
+            service.scoring_answers(new),
+            library.question_mapping(old_questionnaire, new_questionnaire),
+        )
+        stored_new_index = new.result["overall"]["index"]
+
+    assert float(result.new.overall.index) == pytest.approx(stored_new_index)
+    assert result.overall.status is Comparability.COMPARABLE
+    assert sum(result.overall.contributions.values()) == result.overall.delta
+    for dimension in result.dimensions.values():
+        assert dimension.status is Comparability.COMPARABLE, dimension.reasons
+        contributions = [row.contribution for row in dimension.questions]
+        assert sum(contributions, Fraction(0)) == dimension.delta
+
+    def row(dimension_id, movement):
+        return [r for r in result.dimensions[dimension_id].questions if r.movement is movement]
+
+    assert [r.old_question_ids for r in row("technology", Movement.REMOVED_QUESTION)] == [
+        ("technology_ai_use",)
+    ]
+    assert [r.question_id for r in row("cost", Movement.NEW_QUESTION)] == ["cost_lifecycle"]
+    assert [r.question_id for r in row("talent", Movement.NEW_QUESTION)] == [
+        "talent_frontline_data_loop"
+    ]
+    merged = next(
+        r for r in result.dimensions["model"].questions if r.question_id == "model_platform_role"
+    )
+    assert merged.old_question_ids == ("model_platform_use", "model_own_platform")
+    split = [
+        r
+        for r in result.dimensions["data"].questions
+        if r.old_question_ids == ("data_risk_compliance",)
+    ]
+    assert [r.question_id for r in split] == ["data_privacy", "data_ai_trust"]
