@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from assessment.extensions import db
 
@@ -107,8 +108,20 @@ class Assessment(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The score as computed at submission (scoring.to_dict), kept so it never changes.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A respondent's own sheet of an assessment answered by several people; None for the
+    # organisation's assessment itself.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="assessments")
+    parent: Mapped[Assessment | None] = relationship(remote_side=[id], back_populates="sheets")
+    sheets: Mapped[list[Assessment]] = relationship(
+        back_populates="parent", cascade="all, delete-orphan", order_by="Assessment.id"
+    )
+    settlements: Mapped[list[Settlement]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
@@ -119,6 +132,34 @@ class Assessment(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def is_sheet(self) -> bool:
+        return self.parent_id is not None
+
+    @classmethod
+    def of_organisation_level(cls) -> ColumnElement[bool]:
+        """Filter for the organisations' assessments, leaving out respondents' sheets."""
+        return cls.parent_id.is_(None)
+
+
+class Settlement(db.Model):
+    """A consultant's final answer to one question of an assessment with several
+    respondents: it replaces whatever the merge of their answers gives."""
+
+    __tablename__ = "settlement"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(8))  # as Answer.value: "1".."5", "na", "unknown"
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="settlements")
+    user: Mapped[User | None] = relationship()
 
 
 class Answer(db.Model):
@@ -305,9 +346,12 @@ class Invitation(db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # To answer: the invitee's own sheet of the assessment, made when the link is first used.
+    sheet_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
-    assessment: Mapped[Assessment | None] = relationship()
+    assessment: Mapped[Assessment | None] = relationship(foreign_keys=[assessment_id])
+    sheet: Mapped[Assessment | None] = relationship(foreign_keys=[sheet_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     def state(self, now: datetime) -> InvitationState:

@@ -99,6 +99,8 @@ def can_edit_organisation_details(user: object, assessment: Assessment) -> bool:
     """Through an assessment's link, an organisation's name, industry and size may be
     changed only while it belongs to nobody; afterwards only by those who manage it."""
     organisation = assessment.organisation
+    if assessment.is_sheet:
+        return False  # a respondent's own sheet: the organisation is its assessment's
     return (
         organisation is None
         or can_manage_organisation(user, organisation)

@@ -7,8 +7,9 @@ from flask import Flask
 from flask_babel import get_locale
 
 from assessment import locales
+from assessment.content.presentation import answer_label
 from assessment.content.registry import current_library
-from assessment.content.schema import LocalizedText
+from assessment.content.schema import LocalizedText, Questionnaire
 from assessment.numbers import display_index
 
 # Each language named in itself ("中文", "English"), from the CLDR data Babel ships.
@@ -37,6 +38,10 @@ def init_templating(app: Flask) -> None:
     def size_band_name(option_id: str) -> str:
         option = current_library().organisation_options.size_band(option_id)
         return option.name.get(current_locale()) if option else option_id
+
+    @app.template_filter("answer_label")
+    def answer_label_filter(value: str | None, questionnaire: Questionnaire) -> str:
+        return answer_label(questionnaire, value, current_locale())
 
     @app.template_filter("index_text")
     def index_text(index: float) -> str:

@@ -60,7 +60,8 @@ def test_the_comparison_explains_each_dimension_by_the_questions_that_moved(app,
         display_index(old["overall"]["index"]),
         display_index(new["overall"]["index"]),
     )
-    assert shown_old in overall_row and shown_new in overall_row
+    assert shown_old in overall_row
+    assert shown_new in overall_row
     delta = Fraction(shown_new) - Fraction(shown_old)
     assert f"{'+' if delta > 0 else '−'}{abs(float(delta)):.1f}" in overall_row
 

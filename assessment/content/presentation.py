@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
+from flask_babel import gettext as _
 
 from assessment.content.schema import LevelDefinition, Questionnaire
 from assessment.locales import babel_locale
@@ -41,3 +42,15 @@ def method_paragraphs(questionnaire: Questionnaire, locale: str) -> list[str]:
         level_bands=level_bands(questionnaire, locale),
     )
     return [paragraph for paragraph in text.splitlines() if paragraph.strip()]
+
+
+def answer_label(questionnaire: Questionnaire, value: str | None, locale: str) -> str:
+    """A stored answer ("1".."5", "na", "unknown", or none) as a reader sees it."""
+    if value is None:
+        return _("Unanswered")
+    if value == "na":
+        return _("Not applicable")
+    if value == "unknown":
+        return _("Don't know")
+    level = questionnaire.level(int(value))
+    return _("Level %(number)s", number=value) + " · " + level.name.get(locale)

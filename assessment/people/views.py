@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from assessment import policy
 from assessment.errors import NotFoundError
 from assessment.extensions import db, limiter
+from assessment.lookups import organisation_to_manage
 from assessment.models import (
     Assessment,
     AssessmentStatus,
@@ -41,17 +41,6 @@ def _invitation_limit() -> str:
     return current_app.config["INVITATION_RATE_LIMIT"]
 
 
-def _managed_organisation(organisation_id: int) -> Organisation:
-    """The organisation if the person may manage it: 404 when they may not even see it,
-    403 when they see it but do not manage it."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not policy.can_view_organisation(current_user, organisation):
-        raise NotFoundError()
-    if not policy.can_manage_organisation(current_user, organisation):
-        abort(403)
-    return organisation
-
-
 def _drafts(organisation: Organisation) -> list[Assessment]:
     return list(
         db.session.execute(
@@ -59,6 +48,7 @@ def _drafts(organisation: Organisation) -> list[Assessment]:
             .where(
                 Assessment.organisation_id == organisation.id,
                 Assessment.status == AssessmentStatus.DRAFT,
+                Assessment.of_organisation_level(),
             )
             .order_by(Assessment.created_at.desc())
         ).scalars()
@@ -83,7 +73,7 @@ def _invitation_link(token: str) -> str:
 @bp.get("/organisations/<int:organisation_id>/people")
 @login_required
 def index(organisation_id: int) -> tuple[str, int]:
-    organisation = _managed_organisation(organisation_id)
+    organisation = organisation_to_manage(organisation_id)
     form = InvitationForm()
     form.set_choices(_drafts(organisation))
     return _people_page(organisation, form)
@@ -93,7 +83,7 @@ def index(organisation_id: int) -> tuple[str, int]:
 @login_required
 @limiter.limit(_invitation_limit)
 def invite(organisation_id: int) -> Response | tuple[str, int]:
-    organisation = _managed_organisation(organisation_id)
+    organisation = organisation_to_manage(organisation_id)
     drafts = _drafts(organisation)
     form = InvitationForm()
     form.set_choices(drafts)
@@ -130,7 +120,7 @@ def invite(organisation_id: int) -> Response | tuple[str, int]:
 @bp.post("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke(organisation_id: int, invitation_id: int) -> Response:
-    organisation = _managed_organisation(organisation_id)
+    organisation = organisation_to_manage(organisation_id)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organisation_id != organisation.id:
         raise NotFoundError()
@@ -142,7 +132,7 @@ def revoke(organisation_id: int, invitation_id: int) -> Response:
 @bp.post("/organisations/<int:organisation_id>/members/<int:membership_id>/remove")
 @login_required
 def remove_member(organisation_id: int, membership_id: int) -> Response:
-    organisation = _managed_organisation(organisation_id)
+    organisation = organisation_to_manage(organisation_id)
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.organisation_id != organisation.id:
         raise NotFoundError()

@@ -21,8 +21,7 @@ from assessment.comparison_view import build_comparison
 from assessment.content.presentation import level_bands
 from assessment.content.registry import current_library
 from assessment.errors import NotFoundError
-from assessment.extensions import db
-from assessment.models import Organisation
+from assessment.lookups import organisation_to_manage, organisation_to_view
 from assessment.numbers import display_percentile
 from assessment.services import assessments as service
 from assessment.services import audit, history
@@ -91,18 +90,11 @@ def audit_trail(organisation_id: int) -> str:
     )
 
 
-def _viewable(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not policy.can_view_organisation(current_user, organisation):
-        raise NotFoundError()
-    return organisation
-
-
 @bp.get("/organisations/<int:organisation_id>")
 @login_required
 def organisation(organisation_id: int) -> str:
     """All assessments of an organisation, and how its indices moved."""
-    organisation = _viewable(organisation_id)
+    organisation = organisation_to_view(organisation_id)
     library = current_library()
     submitted = history.submitted_of(organisation)
     latest = (
@@ -141,9 +133,7 @@ def organisation(organisation_id: int) -> str:
 @login_required
 def benchmark_consent(organisation_id: int) -> Response:
     """Owners and consultants decide whether the organisation is counted among peers."""
-    organisation = _viewable(organisation_id)
-    if not policy.can_manage_organisation(current_user, organisation):
-        abort(403)
+    organisation = organisation_to_manage(organisation_id)
     consent = request.form.get("consent")
     if consent not in ("yes", "no"):
         flash(_("Choose whether the organisation is counted."), "warning")
@@ -162,7 +152,7 @@ def benchmark_consent(organisation_id: int) -> Response:
 @login_required
 def compare(organisation_id: int) -> str:
     """Two submitted assessments side by side, and which answers moved the indices."""
-    organisation = _viewable(organisation_id)
+    organisation = organisation_to_view(organisation_id)
     submitted = history.submitted_of(organisation)
     old, new = history.pick_pair(submitted, request.args.get("old"), request.args.get("new"))
     compared, old_questionnaire, new_questionnaire = history.compare(old, new, current_library())

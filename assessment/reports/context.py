@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from assessment.charts import TrendChart, trend
 from assessment.content.loader import ContentLibrary
+from assessment.content.presentation import answer_label
 from assessment.content.schema import Questionnaire
 from assessment.locales import babel_locale, html_lang
 from assessment.models import Assessment, ReportCommentary, level_of
@@ -112,17 +113,6 @@ def _weight(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _answer_label(questionnaire: Questionnaire, value: str | None, locale: str) -> str:
-    if value is None:
-        return _("Unanswered")
-    if value == "na":
-        return _("Not applicable")
-    if value == "unknown":
-        return _("Don't know")
-    level = questionnaire.level(int(value))
-    return _("Level %(number)s", number=value) + " · " + level.name.get(locale)
-
-
 def _sections(
     questionnaire: Questionnaire,
     results: ResultsView,
@@ -146,7 +136,7 @@ def _sections(
                     id=question.id,
                     prompt=question.prompt.get(locale),
                     level=level,
-                    answer=_answer_label(questionnaire, value, locale),
+                    answer=answer_label(questionnaire, value, locale),
                     descriptor=question.levels[level - 1].get(locale) if level else None,
                     weight=_weight(question.weight),
                     comment=answer.comment if answer else "",

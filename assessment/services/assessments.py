@@ -162,7 +162,7 @@ def scoring_answers(assessment: Assessment) -> dict[str, scoring.Answer]:
 
 def submitted_history(assessment: Assessment) -> list[Assessment]:
     """The organisation's submitted assessments up to and including this one, oldest first."""
-    if assessment.submitted_at is None or assessment.organisation_id is None:
+    if assessment.submitted_at is None or assessment.organisation_id is None or assessment.is_sheet:
         return []
     return list(
         db.session.execute(
@@ -170,6 +170,7 @@ def submitted_history(assessment: Assessment) -> list[Assessment]:
             .where(
                 Assessment.organisation_id == assessment.organisation_id,
                 Assessment.status == AssessmentStatus.SUBMITTED,
+                Assessment.of_organisation_level(),
                 Assessment.submitted_at <= assessment.submitted_at,
             )
             .order_by(Assessment.submitted_at, Assessment.id)

@@ -32,7 +32,9 @@ def assessments_of(organisation: Organisation) -> list[Assessment]:
     return list(
         db.session.execute(
             select(Assessment)
-            .where(Assessment.organisation_id == organisation.id)
+            .where(
+                Assessment.organisation_id == organisation.id, Assessment.of_organisation_level()
+            )
             .order_by(Assessment.created_at.desc(), Assessment.id.desc())
         ).scalars()
     )
@@ -46,6 +48,7 @@ def submitted_of(organisation: Organisation) -> list[Assessment]:
             .where(
                 Assessment.organisation_id == organisation.id,
                 Assessment.status == AssessmentStatus.SUBMITTED,
+                Assessment.of_organisation_level(),
             )
             .order_by(Assessment.submitted_at, Assessment.id)
         ).scalars()

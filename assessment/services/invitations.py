@@ -3,9 +3,9 @@
 A link carries the invitation's id, signed with the app's secret (itsdangerous), so it
 cannot be forged or guessed. Whether it still works is decided from the database on
 every use: it expires after ``INVITATION_DAYS``, it can be revoked at once, and a link to
-join works once. A link to answer an assessment stands in for the assessment's resume
-link, scoped to that one assessment, and stops working when it is revoked or expires;
-the resume link itself is never shown to the invitee.
+join works once. A link to answer an assessment opens the invitee's own sheet of it (see
+``respondents``), stands in for a resume link scoped to that sheet, and stops working when
+it is revoked or expires; no resume link is ever shown to the invitee.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from assessment.models import (
     User,
     utc_now,
 )
-from assessment.services import audit
+from assessment.services import audit, respondents
 from assessment.services.accounts import EMAIL_PATTERN, normalise_email
 
 log = logging.getLogger(__name__)
@@ -169,15 +169,19 @@ def usable(token: str) -> Invitation:
 
 
 def assessment_for_link(token: str) -> Assessment:
-    """The one assessment an answer invitation opens; notes the first use."""
+    """The invitee's own sheet of the assessment an answer invitation is for (made at
+    first use, so that each invited person answers alone); notes the first use."""
     invitation = usable(token)
     if invitation.kind != InvitationKind.ANSWER or invitation.assessment is None:
         raise _not_found()
     g.link_channel = "invitation"
+    if invitation.sheet is None and invitation.assessment.is_submitted:
+        raise InvitationGoneError(
+            _l("This assessment was submitted before you answered it; the link is closed.")
+        )
     if invitation.accepted_at is None:
         invitation.accepted_at = utc_now()
-        db.session.commit()
-    return invitation.assessment
+    return respondents.sheet_for_invitation(invitation)
 
 
 def accept(invitation: Invitation, user: User) -> Membership:

@@ -14,7 +14,10 @@ from assessment.numbers import display_index
 
 def assessment_rows() -> list[dict[str, Any]]:
     assessments = db.session.execute(
-        select(Assessment).options(selectinload(Assessment.organisation)).order_by(Assessment.id)
+        select(Assessment)
+        .where(Assessment.of_organisation_level())
+        .options(selectinload(Assessment.organisation))
+        .order_by(Assessment.id)
     ).scalars()
     rows = []
     for assessment in assessments:

@@ -44,7 +44,10 @@ def portfolio(
     organisations = db.session.execute(policy.visible_organisations(user)).scalars().all()
     assessments = db.session.execute(
         select(Assessment)
-        .where(Assessment.organisation_id.in_([o.id for o in organisations]))
+        .where(
+            Assessment.organisation_id.in_([o.id for o in organisations]),
+            Assessment.of_organisation_level(),
+        )
         .order_by(Assessment.created_at)
     ).scalars()
     by_organisation: dict[int, list[Assessment]] = {}
@@ -123,7 +126,11 @@ def organisation_pages(user: object) -> list[OrganisationPage]:
             organisation=organisation,
             may_manage=policy.can_manage_organisation(user, organisation),
             assessments=tuple(
-                sorted(organisation.assessments, key=lambda a: a.created_at, reverse=True)
+                sorted(
+                    (a for a in organisation.assessments if not a.is_sheet),
+                    key=lambda a: a.created_at,
+                    reverse=True,
+                )
             ),
         )
         for organisation in organisations

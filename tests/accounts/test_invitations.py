@@ -200,7 +200,7 @@ def test_a_forged_invitation_is_not_found(app, owner, organisation, caplog):
     assert app.test_client().get(forged, headers=ENGLISH).status_code == 404
 
 
-def test_an_invitation_to_answer_opens_that_assessment_until_it_is_withdrawn(
+def test_an_invitation_to_answer_opens_the_invitees_own_sheet_until_it_is_withdrawn(
     app, owner, organisation, questionnaire, caplog
 ):
     link = invite(
@@ -227,8 +227,11 @@ def test_an_invitation_to_answer_opens_that_assessment_until_it_is_withdrawn(
     with app.app_context():
         draft = db.session.get(Assessment, organisation["draft_id"])
         assert draft.organisation.name == "Acme <b>Precision</b>"
-        assert draft.respondent_name == "Li Lei"
-        assert [a.value for a in draft.answers] == ["4"]
+        assert draft.answers == []  # each respondent answers alone, on their own sheet
+        (sheet,) = draft.sheets
+        assert sheet.respondent_name == "Li Lei"
+        assert [a.value for a in sheet.answers] == ["4"]
+        assert sheet.resume_token not in page
         invitation_id = db.session.execute(select(Invitation.id)).scalar_one()
 
     people = f"/organisations/{organisation['id']}/people"
@@ -239,8 +242,8 @@ def test_an_invitation_to_answer_opens_that_assessment_until_it_is_withdrawn(
     assert "This invitation was withdrawn" in gone.get_data(as_text=True)
     assert invitee.answer(first.id, {first.questions[0].id: "1"}).status_code == 410
     with app.app_context():
-        draft = db.session.get(Assessment, organisation["draft_id"])
-        assert [a.value for a in draft.answers] == ["4"]  # nothing lost, nothing changed
+        (sheet,) = db.session.get(Assessment, organisation["draft_id"]).sheets
+        assert [a.value for a in sheet.answers] == ["4"]  # nothing lost, nothing changed
     actions = audit_actions(app, organisation["id"])
     assert ("answers.saved", "invitation") in actions
     assert ("invitation.revoked", "account") in actions

@@ -1,0 +1,38 @@
+"""Finding the object a URL names, for the signed-in person, by the rules of ``policy``.
+
+An object someone may not see is a 404, so that its existence never leaks; one they may
+see but not change is a 403.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from assessment import policy
+from assessment.errors import NotFoundError
+from assessment.extensions import db
+from assessment.models import Assessment, Organisation
+
+
+def organisation_to_view(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not policy.can_view_organisation(current_user, organisation):
+        raise NotFoundError()
+    return organisation
+
+
+def organisation_to_manage(organisation_id: int) -> Organisation:
+    organisation = organisation_to_view(organisation_id)
+    if not policy.can_manage_organisation(current_user, organisation):
+        abort(403)
+    return organisation
+
+
+def assessment_to_manage(organisation_id: int, assessment_id: int) -> Assessment:
+    """An organisation-level assessment of an organisation the person manages."""
+    organisation = organisation_to_manage(organisation_id)
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.organisation_id != organisation.id or assessment.is_sheet:
+        raise NotFoundError()
+    return assessment
