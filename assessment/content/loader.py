@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from assessment import comparison
+from assessment import comparison, merging
 from assessment.content import rules
 from assessment.content.rules import Location, format_location
 from assessment.content.schema import OrganisationOptions, Questionnaire
@@ -185,6 +185,10 @@ def _pydantic_message(error: ErrorDetails) -> str:
         return _l("must be a block of keys and values")
     if kind == "value_error" and "thresholds_order" in error["msg"]:
         return _l("thresholds must increase strictly, one for each of levels 2 to 5")
+    if kind == "value_error" and "merge_rule_unknown" in error["msg"]:
+        return _l(
+            "unknown merge rule; one of: %(rules)s", rules=", ".join(merging.MERGE_RULES)
+        )
     if kind == "value_error" and "method_placeholder" in error["msg"]:
         return _l(
             "unknown placeholder in braces; the method text may use {min_answered_share} "

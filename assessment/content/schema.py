@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from assessment import scoring
+from assessment import merging, scoring
 from assessment.locales import content_key
 
 LEVEL_COUNT = scoring.LEVEL_COUNT
@@ -83,6 +83,12 @@ class Scoring(Strict):
     ]
     min_answered_share: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
     method: LocalizedText
+    # Several respondents: how their answers merge (a rule of ``merging``), and from what
+    # spread of levels a question is shown as a disagreement.
+    merge_rule: str = merging.DEFAULT_MERGE_RULE
+    disagreement_spread: Annotated[int, Field(ge=1, le=LEVEL_COUNT - 1)] = (
+        merging.DEFAULT_DISAGREEMENT_THRESHOLD
+    )
 
     @field_validator("thresholds")
     @classmethod
@@ -90,6 +96,13 @@ class Scoring(Strict):
         if any(later <= earlier for earlier, later in pairwise(thresholds)):
             raise ValueError("thresholds_order")
         return thresholds
+
+    @field_validator("merge_rule")
+    @classmethod
+    def merge_rule_known(cls, rule: str) -> str:
+        if rule not in merging.MERGE_RULES:
+            raise ValueError("merge_rule_unknown")
+        return rule
 
     @field_validator("method")
     @classmethod

@@ -114,9 +114,7 @@ def compare(
         service.scoring_answers(old),
         new_questionnaire.scoring_rules,
         service.scoring_answers(new),
-        library.question_mapping(old_questionnaire, new_questionnaire)
-        if hasattr(library, "question_mapping")
-        else None,
+        library.question_mapping(old_questionnaire, new_questionnaire),
     )
     return result, old_questionnaire, new_questionnaire
 

@@ -39,12 +39,7 @@ class MergeError(AssessmentError):
 
 def merge_settings(questionnaire: Questionnaire) -> tuple[str, int]:
     """The merge rule and the disagreement threshold (in levels) of a questionnaire."""
-    scoring_content = questionnaire.scoring
-    return (
-        getattr(scoring_content, "merge_rule", None) or merging.DEFAULT_MERGE_RULE,
-        getattr(scoring_content, "disagreement_spread", None)
-        or merging.DEFAULT_DISAGREEMENT_THRESHOLD,
-    )
+    return questionnaire.scoring.merge_rule, questionnaire.scoring.disagreement_spread
 
 
 def start_sheet(parent: Assessment, respondent_name: str = "", **detail: str) -> Assessment:

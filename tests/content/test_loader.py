@@ -274,3 +274,16 @@ def test_a_folder_without_organisation_choices_is_reported(runner, tmp_path):
     result = check(runner, tmp_path)
     assert result.exit_code == 1
     assert "reference/organisation.yaml: cannot read the file" in result.output
+
+
+def test_merge_rule_and_disagreement_spread_are_checked(runner, tmp_path):
+    data = draft(shipped_data())
+    data["scoring"]["merge_rule"] = "average"
+    data["scoring"]["disagreement_spread"] = 0
+    result = check(runner, write(tmp_path, data))
+    assert reported(
+        result.output,
+        "scoring.merge_rule",
+        "unknown merge rule; one of: median, mean_rounded_down, minimum",
+    )
+    assert "scoring.disagreement_spread" in result.output
