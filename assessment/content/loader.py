@@ -186,9 +186,7 @@ def _pydantic_message(error: ErrorDetails) -> str:
     if kind == "value_error" and "thresholds_order" in error["msg"]:
         return _l("thresholds must increase strictly, one for each of levels 2 to 5")
     if kind == "value_error" and "merge_rule_unknown" in error["msg"]:
-        return _l(
-            "unknown merge rule; one of: %(rules)s", rules=", ".join(merging.MERGE_RULES)
-        )
+        return _l("unknown merge rule; one of: %(rules)s", rules=", ".join(merging.MERGE_RULES))
     if kind == "value_error" and "method_placeholder" in error["msg"]:
         return _l(
             "unknown placeholder in braces; the method text may use {min_answered_share} "
