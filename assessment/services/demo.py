@@ -25,6 +25,7 @@ from assessment.models import (
     utc_now,
 )
 from assessment.services import assessments as service
+from assessment.services import respondents
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class DemoOrganisation(BaseModel):
     size_band: str
     region: str
     respondent: str
+    # People who answered the newest submitted assessment each on their own sheet, merged.
+    respondents: list[str] = []
     draft_in_progress: bool = False
     levels: dict[str, Annotated[list[Annotated[int, Field(ge=1, le=5)]], Field(min_length=3)]]
 
@@ -123,6 +126,8 @@ def load_demo(
             version = questionnaire if position == newest else earlier
             assessment = _create(version, entry, organisation, typical, rng)
             organisation = assessment.organisation
+            if position == newest and entry.respondents:
+                _answer_by_several(assessment, version, entry.respondents, typical, rng)
             service.submit(assessment, version)
             when = now - timedelta(days=age_days)
             assessment.created_at = when - timedelta(days=6)
@@ -134,6 +139,22 @@ def load_demo(
     db.session.commit()
     log.info("loaded %d demo assessments", len(created))
     return created
+
+
+def _answer_by_several(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    names: list[str],
+    typical: dict[str, int],
+    rng: random.Random,
+) -> None:
+    """Each person answers on their own sheet (around the typical levels, so that some
+    disagree); their merged answers become the assessment's."""
+    for name in names:
+        sheet = respondents.start_sheet(assessment, name)
+        service.save_answers(sheet, questionnaire, _answers(questionnaire, typical, rng))
+        service.submit(sheet, questionnaire)
+    respondents.merge_into(assessment, questionnaire)
 
 
 def _engage_demo_firm(entry: DemoFirm, organisation_ids: set[int | None]) -> None:

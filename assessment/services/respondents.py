@@ -113,6 +113,7 @@ class DisagreementView:
     not_applicable_conflict: bool
     answers: tuple[tuple[str, str | None, str], ...]  # (respondent, stored value, comment)
     settlement: Settlement | None
+    organisation_answer: str | None  # the assessment's own answer now (after a merge)
 
 
 def disagreements(parent: Assessment, questionnaire: Questionnaire) -> list[DisagreementView]:
@@ -124,6 +125,7 @@ def disagreements(parent: Assessment, questionnaire: Questionnaire) -> list[Disa
         [service.scoring_answers(r.sheet) for r in submitted], threshold
     )
     settled = settled_answers(parent)
+    own = {a.question_id: a.value for a in parent.answers}
     views = []
     for question in questionnaire.questions:
         if question.id not in found:
@@ -145,6 +147,7 @@ def disagreements(parent: Assessment, questionnaire: Questionnaire) -> list[Disa
                 not_applicable_conflict=found[question.id].not_applicable_conflict,
                 answers=tuple(answers),
                 settlement=settled.get(question.id),
+                organisation_answer=own.get(question.id),
             )
         )
     return views
