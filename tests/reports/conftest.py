@@ -21,7 +21,9 @@ def demo(app, runner):
             db.session.execute(
                 select(Assessment)
                 .where(
-                    Assessment.organisation_id == organisation.id, Assessment.status == "submitted"
+                    Assessment.organisation_id == organisation.id,
+                    Assessment.status == "submitted",
+                    Assessment.of_organisation_level(),  # not a respondent's sheet
                 )
                 .order_by(Assessment.submitted_at.desc())
             )
