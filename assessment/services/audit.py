@@ -36,6 +36,8 @@ ACTIONS = {
     "user.added": _l("added an account"),
     "user.changed": _l("changed an account's role, firm or access"),
     "firm.created": _l("created a consulting firm"),
+    "export.generated": _l("exported assessment data"),
+    "answers.imported": _l("imported answers from a file"),
 }
 CHANNELS = {
     "account": _l("signed in"),

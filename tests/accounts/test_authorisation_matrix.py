@@ -108,6 +108,15 @@ EXPECTED = {
     ("GET", "admin.firm"): only(("admin",), 200, login_or(403)),
     ("POST", "admin.engage"): only(("admin",), 302, login_or(403)),
     ("POST", "admin.end_engagement"): only(("admin",), 302, login_or(403)),
+    # Exports and imports: one assessment by its link, like its PDF; an organisation's
+    # history for those who may see it; a portfolio for consultants and admins. An import
+    # into a submitted assessment changes nothing.
+    ("GET", "exports.assessment"): every(200),
+    ("GET", "exports.organisation"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "exports.portfolio"): only(
+        ("consultant_a", "consultant_other", "admin"), 200, login_or(403)
+    ),
+    ("POST", "exports.import_answers"): every(409),
 }
 LOGIN_FIRST = {"people.accept", "people.claim"}
 
@@ -193,6 +202,7 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "membership_id": world["membership_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
+        "export_format": "xlsx",
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]
 

@@ -1,0 +1,122 @@
+"""What an export holds, read from the database into plain, language-free records.
+
+Submitted assessments carry the score stored at submission (``Assessment.result``), so an
+export shows the numbers of the results page and the report; drafts carry their answers
+and no score. Every question of the assessment's questionnaire version has a record, in
+the questionnaire's order, answered or not. Resume links are never exported: they let
+whoever holds them change an assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from assessment.content.loader import ContentLibrary
+from assessment.content.schema import Questionnaire
+from assessment.models import Assessment, Organisation, level_of
+from assessment.services.assessments import answers_by_question, questionnaire_of
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    question_id: str
+    dimension_id: str
+    value: str | None  # "1".."5", "na", "unknown"; None when not answered
+    comment: str
+
+    @property
+    def level(self) -> int | None:
+        return level_of(self.value)
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    organisation_id: int | None
+    questionnaire: Questionnaire
+    status: str
+    respondent_name: str
+    locale: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    result: dict[str, Any] | None  # as stored at submission; None for a draft
+    answers: tuple[AnswerRecord, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    id: int
+    name: str
+    industry: str
+    size_band: str
+    region: str
+
+
+@dataclass(frozen=True)
+class ExportRecords:
+    """Organisations in order, and their assessments, oldest first per organisation."""
+
+    organisations: tuple[OrganisationRecord, ...]
+    assessments: tuple[AssessmentRecord, ...]
+
+    def organisation(self, organisation_id: int | None) -> OrganisationRecord | None:
+        return next((o for o in self.organisations if o.id == organisation_id), None)
+
+
+def organisation_record(organisation: Organisation) -> OrganisationRecord:
+    return OrganisationRecord(
+        id=organisation.id,
+        name=organisation.name,
+        industry=organisation.industry,
+        size_band=organisation.size_band,
+        region=organisation.region,
+    )
+
+
+def assessment_record(assessment: Assessment, library: ContentLibrary) -> AssessmentRecord:
+    questionnaire = questionnaire_of(assessment, library)
+    stored = answers_by_question(assessment)
+    answers = []
+    for dimension in questionnaire.dimensions:
+        for question in dimension.questions:
+            answer = stored.get(question.id)
+            answers.append(
+                AnswerRecord(
+                    question_id=question.id,
+                    dimension_id=dimension.id,
+                    value=answer.value if answer else None,
+                    comment=answer.comment if answer else "",
+                )
+            )
+    return AssessmentRecord(
+        id=assessment.id,
+        organisation_id=assessment.organisation_id,
+        questionnaire=questionnaire,
+        status=assessment.status,
+        respondent_name=assessment.respondent_name,
+        locale=assessment.locale,
+        created_at=assessment.created_at,
+        updated_at=assessment.updated_at,
+        submitted_at=assessment.submitted_at,
+        result=assessment.result if assessment.is_submitted else None,
+        answers=tuple(answers),
+    )
+
+
+def export_records(
+    organisations: list[Organisation], assessments: list[Assessment], library: ContentLibrary
+) -> ExportRecords:
+    """Records of ``organisations`` (in the order given) and ``assessments``, grouped by
+    organisation in that order, each organisation's oldest first."""
+    position = {organisation.id: index for index, organisation in enumerate(organisations)}
+    ordered = sorted(
+        assessments,
+        key=lambda a: (position.get(a.organisation_id, len(position)), a.created_at, a.id),
+    )
+    return ExportRecords(
+        organisations=tuple(organisation_record(o) for o in organisations),
+        assessments=tuple(assessment_record(a, library) for a in ordered),
+    )
