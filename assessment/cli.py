@@ -265,6 +265,105 @@ def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
     )
 
 
+def assessment_or_exit(assessment_id: int) -> Any:
+    from assessment.extensions import db
+    from assessment.models import Assessment
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        fail(
+            [_("No assessment with id %(id)s (see 'flask assessments list').", id=assessment_id)],
+            EXIT_BAD_INPUT,
+        )
+    return assessment
+
+
+@assessments_cli.command("export")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["json", "csv", "xlsx"]),
+    default="xlsx",
+    show_default=True,
+    help="JSON (all data, language-free), CSV (one row per answer) or XLSX (scores, answers).",
+)
+@click.option(
+    "--lang",
+    "language",
+    default="zh-CN",
+    show_default=True,
+    help="Language of the headers and questionnaire text: zh-CN or en.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write it, '-' for standard output (default: assessment-ID-LANG.FORMAT).",
+)
+@localized_command
+def export_assessment_command(
+    assessment_id: int, file_format: str, language: str, output: Path | None
+) -> None:
+    """Export one assessment: its stored score if submitted, and every answer."""
+    from assessment.exports.service import export_assessment
+
+    library = library_or_exit()
+    assessment = assessment_or_exit(assessment_id)
+    try:
+        exported = export_assessment(assessment, file_format, language, library)
+    except AssessmentError as error:
+        fail([str(error.message)], EXIT_BAD_INPUT)
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(exported.content)
+        sys.stdout.buffer.flush()
+        return
+    target = output or Path(exported.ascii_filename)
+    try:
+        target.write_bytes(exported.content)
+    except OSError as error:
+        fail(
+            [_("Cannot write %(path)s: %(reason)s", path=target, reason=error.strerror)],
+            EXIT_BAD_INPUT,
+        )
+    click.echo(_("Wrote %(path)s (%(size)s KB).", path=target, size=len(exported.content) // 1024))
+
+
+@assessments_cli.command("import")
+@click.argument("assessment_id", type=int)
+@click.argument("file", type=click.File("rb"))
+@localized_command
+def import_answers_command(assessment_id: int, file: click.utils.LazyFile) -> None:
+    """Import answers from a JSON FILE ('-' for standard input) into a draft assessment.
+
+    The file has the format of 'flask score'. Nothing is saved if it has any problem;
+    each problem is printed on its own line, and the exit code is 2.
+    """
+    from assessment.exports.imports import IMPORT_MAX_BYTES, ImportRefusedError, import_answers
+    from assessment.services.assessments import AssessmentLockedError, questionnaire_of
+
+    library = library_or_exit()
+    assessment = assessment_or_exit(assessment_id)
+    try:
+        count = import_answers(
+            assessment,
+            questionnaire_of(assessment, library),
+            file.read(IMPORT_MAX_BYTES + 1),
+            library,
+        )
+    except ImportRefusedError as error:
+        fail(error.problems, EXIT_BAD_INPUT)
+    except AssessmentLockedError as error:
+        fail([str(error.message)], EXIT_BAD_INPUT)
+    click.echo(
+        _(
+            "Imported %(count)s answer(s) into assessment %(id)s.",
+            count=count,
+            id=assessment_id,
+        )
+    )
+
+
 def echo_rows(
     rows: list[dict[str, Any]],
     as_json: bool,
