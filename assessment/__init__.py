@@ -55,6 +55,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.questionnaire.views import bp as questionnaire_bp
     from assessment.reports.pdf import warn_if_slow_fonts
     from assessment.reports.views import bp as reports_bp
+    from assessment.respondents.views import bp as respondents_bp
     from assessment.security import init_security
     from assessment.templating import init_templating
 
@@ -66,6 +67,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(respondents_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(exports_bp)

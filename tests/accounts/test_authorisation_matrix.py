@@ -75,6 +75,17 @@ EXPECTED = {
     # History and comparison: everyone who may see organisation A.
     ("GET", "portfolio.organisation"): only(VIEWERS_OF_A, 200, login_or(404)),
     ("GET", "portfolio.compare"): only(VIEWERS_OF_A, 200, login_or(404)),
+    # Several respondents: managers of A (the world's assessment is submitted, so a
+    # settlement, a merge or a new sheet is refused with a message and a redirect).
+    ("GET", "respondents.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "respondents.answer_myself"): only(
+        MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]
+    ),
+    ("POST", "respondents.settle"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "respondents.merge"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
+    ("POST", "portfolio.benchmark_consent"): only(
+        MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]
+    ),
     ("POST", "questionnaire.start"): every(302),
     ("GET", "questionnaire.resume"): every(302),
     ("GET", "questionnaire.organisation"): every(302),  # submitted: to the results
@@ -168,6 +179,7 @@ def world(app, runner):
             )
         ).scalar_one()
         return {
+            "assessment_id": assessment.id,
             "firm_id": engagement.firm_id,
             "engagement_id": engagement.id,
             "user_id": respondent_a.user_id,
@@ -197,6 +209,7 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "organisation_id": world["organisation_id"],
         "invitation_id": world["invitation_id"],
         "firm_id": world["firm_id"],
+        "assessment_id": world["assessment_id"],
         "engagement_id": world["engagement_id"],
         "user_id": world["user_id"],
         "membership_id": world["membership_id"],
