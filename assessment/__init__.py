@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from assessment.accounts.views import bp as accounts_bp
     from assessment.admin.views import bp as admin_bp
+    from assessment.api.views import bp as api_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.exports.views import bp as exports_bp
     from assessment.home.views import bp as home_bp
@@ -70,6 +71,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(respondents_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
     warn_if_slow_fonts()
     register_error_handlers(app)

@@ -33,6 +33,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     INVITATION_RATE_LIMIT = "10 per minute;100 per hour"
+    API_RATE_LIMIT = "120 per minute"  # per API token
+    API_MAX_BODY_BYTES = 256 * 1024  # the largest JSON body the API reads
     INVITATION_DAYS = 14  # how long an invitation link works
     BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True

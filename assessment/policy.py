@@ -143,3 +143,39 @@ def visible_organisations(user: object) -> Select[tuple[Organisation]]:
     return query.join(Membership, Membership.organisation_id == Organisation.id).where(
         Membership.user_id == signed_in.id
     )
+
+
+def can_hold_api_tokens(user: object) -> bool:
+    """Create and use API tokens: admins, consultants and organisations' owners."""
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return False
+    if signed_in.role in (UserRole.ADMIN, UserRole.CONSULTANT):
+        return True
+    return bool(
+        db.session.execute(
+            select(
+                exists().where(
+                    Membership.user_id == signed_in.id, Membership.role == MembershipRole.OWNER
+                )
+            )
+        ).scalar()
+    )
+
+
+def can_view_assessment_by_id(user: object, assessment: Assessment) -> bool:
+    """Reaching an assessment by its id, not its link (the API): an organisation's own
+    assessment (not a respondent's sheet) of an organisation the person may see."""
+    return (
+        assessment.organisation is not None
+        and not assessment.is_sheet
+        and can_view_organisation(user, assessment.organisation)
+    )
+
+
+def can_answer_assessment_by_id(user: object, assessment: Assessment) -> bool:
+    """Answering and submitting by id, not by link: those who may start the
+    organisation's assessments (admins, its consultants, its owner)."""
+    return can_view_assessment_by_id(user, assessment) and can_manage_organisation(
+        user, assessment.organisation
+    )

@@ -64,3 +64,9 @@ class SignUpForm(FirstPasswordForm):
 
     def set_choices(self, options: OrganisationOptions, locale: str) -> None:
         self.industry.choices, self.size_band.choices = organisation_choices(options, locale)
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("What the token is for"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
+    )

@@ -15,13 +15,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from assessment import policy
 from assessment.accounts.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
     SignUpForm,
 )
+from assessment.api import tokens as api_tokens
 from assessment.content.registry import current_library
 from assessment.extensions import limiter
 from assessment.models import Organisation
@@ -79,6 +82,44 @@ def change_password() -> Response | str | tuple[str, int]:
         flash(_("Your password is changed."), "success")
         return redirect(url_for("home.index"))
     return _new_password_page(form, _("Change your password"))
+
+
+def _tokens_page(form: ApiTokenForm, secret: str | None = None) -> str:
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        tokens=api_tokens.tokens_of(current_user),
+        may_create=policy.can_hold_api_tokens(current_user),
+        secret=secret,
+    )
+
+
+@bp.get("/account/tokens")
+@login_required
+def api_tokens_page() -> str:
+    """The person's API tokens; consultants, admins and owners may create them."""
+    return _tokens_page(ApiTokenForm())
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_api_token() -> str | tuple[str, int]:
+    """Create a token and show its secret, this once: it is not stored, only its hash."""
+    if not policy.can_hold_api_tokens(current_user):
+        raise api_tokens.TokenNotAllowedError()
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _tokens_page(form), 400
+    created = api_tokens.create(current_user, form.name.data)
+    return _tokens_page(ApiTokenForm(formdata=None), secret=created.secret)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> Response:
+    api_tokens.revoke(current_user, token_id)
+    flash(_("The token is revoked; it no longer works."), "success")
+    return redirect(url_for("accounts.api_tokens_page"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

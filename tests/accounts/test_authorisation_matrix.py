@@ -128,6 +128,28 @@ EXPECTED = {
         ("consultant_a", "consultant_other", "admin"), 200, login_or(403)
     ),
     ("POST", "exports.import_answers"): every(409),
+    # API tokens on the account page: consultants, admins and owners may create one (an
+    # empty form comes back with its errors); revoking a made-up token is a 404.
+    ("GET", "accounts.api_tokens_page"): only(ACTORS[1:], 200, login_or(200)),
+    ("POST", "accounts.create_api_token"): only(
+        ("owner_a", "consultant_a", "consultant_other", "admin"), 400, login_or(403)
+    ),
+    ("POST", "accounts.revoke_api_token"): only((), 302, login_or(404)),
+    # The JSON API takes bearer tokens only, never the session: without a token every
+    # route is a 401 for everyone, signed in or not (tests/api test it with tokens). Its
+    # OpenAPI document is public.
+    ("GET", "api.openapi"): every(200),
+    ("GET", "api.organisations"): every(401),
+    ("GET", "api.organisation"): every(401),
+    ("GET", "api.organisation_assessments"): every(401),
+    ("GET", "api.organisation_history"): every(401),
+    ("GET", "api.organisation_compare"): every(401),
+    ("GET", "api.assessment"): every(401),
+    ("GET", "api.answers"): every(401),
+    ("PUT", "api.save_answers"): every(401),
+    ("POST", "api.submit"): every(401),
+    ("GET", "api.result"): every(401),
+    ("GET", "api.report"): every(401),
 }
 LOGIN_FIRST = {"people.accept", "people.claim"}
 
@@ -216,6 +238,7 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "dimension_id": "model",
         "filename": "css/app.css",
         "export_format": "xlsx",
+        "token_id": 999999,  # an API token nobody has
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]
 
@@ -242,7 +265,7 @@ def request(client, method, path):
             json={"question_id": "model_c2m", "value": "3"},
             headers={**headers, "X-CSRFToken": token},
         )
-    return client.post(path, data={"csrf_token": token}, headers=headers)
+    return client.open(path, method=method, data={"csrf_token": token}, headers=headers)
 
 
 def test_every_route_has_expected_statuses():

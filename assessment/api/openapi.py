@@ -1,0 +1,244 @@
+"""The OpenAPI 3.1 document of ``/api/v1``: paths written here, schemas from the pydantic
+models the views build their responses with."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from assessment.api import schemas
+
+ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+REF = "#/components/schemas/{model}"
+
+ERRORS = {
+    "400": "The request is not valid: every problem is listed, nothing was changed.",
+    "401": "No token, or a token that does not work (unknown, revoked, account off).",
+    "403": "The token's owner may see this but not do it, or may no longer hold tokens.",
+    "404": "Nothing with this id is visible to the token's owner.",
+    "409": "The assessment's state does not allow it (submitted, or not ready).",
+    "413": "The body is too large.",
+    "415": "The body is not sent as application/json.",
+    "429": "Too many requests for this token; wait a minute.",
+}
+
+
+def _ref(model: type) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _operation(
+    summary: str,
+    ok: dict[str, Any],
+    errors: tuple[str, ...],
+    parameters: tuple[dict[str, Any], ...] = (),
+    body: type | None = None,
+    operation_id: str = "",
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": list(parameters),
+        "responses": {
+            "200": ok,
+            **{
+                status: _json(_ref(schemas.Error), ERRORS[status])
+                for status in ("401", "403", "429", *errors)
+            },
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
+    return operation
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": ID_PARAMETER}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    _, definitions = models_json_schema(
+        [
+            (model, "serialization")
+            for model in schemas.RESPONSE_MODELS
+            if model is not schemas.AnswersUpdate
+        ]
+        + [(schemas.AnswersUpdate, "validation")],
+        ref_template=REF,
+    )
+    organisation = _path_id("organisation_id")
+    assessment = _path_id("assessment_id")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Maturity self-assessment API",
+            "version": "1",
+            "description": (
+                "Organisations, assessments, answers, results, comparisons, history and "
+                "reports, for consultants, administrators and organisation owners. "
+                "Authenticate with a personal token from the account page: "
+                '`Authorization: Bearer <token>`. Errors are JSON: `{"error": message}`, '
+                "with `problems` by question id for a rejected body. Indices are floats; "
+                'a comparison\'s exact changes are fractions as strings ("25/3") beside '
+                "their float, and deltas also as the comparison page shows them."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": definitions["$defs"],
+        },
+        "paths": {
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document; no token needed.",
+                    "security": [],
+                    "responses": {"200": _json({"type": "object"}, "The OpenAPI 3.1 document.")},
+                }
+            },
+            "/organisations": {
+                "get": _operation(
+                    "The organisations the token's owner may see.",
+                    _json(
+                        {"type": "array", "items": _ref(schemas.Organisation)},
+                        "Organisations, by name.",
+                    ),
+                    (),
+                    operation_id="listOrganisations",
+                )
+            },
+            "/organisations/{organisation_id}": {
+                "get": _operation(
+                    "One organisation.",
+                    _json(_ref(schemas.Organisation), "The organisation."),
+                    ("404",),
+                    (organisation,),
+                    operation_id="getOrganisation",
+                )
+            },
+            "/organisations/{organisation_id}/assessments": {
+                "get": _operation(
+                    "The organisation's assessments, newest first (respondents' own sheets "
+                    "are not listed).",
+                    _json({"type": "array", "items": _ref(schemas.Assessment)}, "Assessments."),
+                    ("404",),
+                    (organisation,),
+                    operation_id="listAssessments",
+                )
+            },
+            "/organisations/{organisation_id}/history": {
+                "get": _operation(
+                    "The trend: each submitted assessment's overall and dimension indices "
+                    "and levels, oldest first.",
+                    _json(_ref(schemas.History), "The history."),
+                    ("404",),
+                    (organisation,),
+                    operation_id="getHistory",
+                )
+            },
+            "/organisations/{organisation_id}/compare": {
+                "get": _operation(
+                    "What changed between two submitted assessments (default: the two "
+                    "newest), question by question, exactly.",
+                    _json(_ref(schemas.Comparison), "The comparison."),
+                    ("400", "404"),
+                    (
+                        organisation,
+                        _query("old", ID_PARAMETER, "An assessment id; give both or neither."),
+                        _query("new", ID_PARAMETER, "An assessment id; give both or neither."),
+                    ),
+                    operation_id="compareAssessments",
+                )
+            },
+            "/assessments/{assessment_id}": {
+                "get": _operation(
+                    "One assessment.",
+                    _json(_ref(schemas.Assessment), "The assessment."),
+                    ("404",),
+                    (assessment,),
+                    operation_id="getAssessment",
+                )
+            },
+            "/assessments/{assessment_id}/answers": {
+                "get": _operation(
+                    "The answers, in the `flask score` format, and the comments.",
+                    _json(_ref(schemas.Answers), "The answers."),
+                    ("404",),
+                    (assessment,),
+                    operation_id="getAnswers",
+                ),
+                "put": _operation(
+                    "Save answers of a draft (owners, consultants and administrators of its "
+                    "organisation): all or nothing.",
+                    _json(_ref(schemas.Answers), "The answers as saved."),
+                    ("400", "404", "409", "413", "415"),
+                    (assessment,),
+                    body=schemas.AnswersUpdate,
+                    operation_id="saveAnswers",
+                ),
+            },
+            "/assessments/{assessment_id}/submit": {
+                "post": _operation(
+                    "Submit a draft whose every question is answered; its score is fixed.",
+                    _json(_ref(schemas.Result), "The score, as stored."),
+                    ("404", "409"),
+                    (assessment,),
+                    operation_id="submitAssessment",
+                )
+            },
+            "/assessments/{assessment_id}/result": {
+                "get": _operation(
+                    "The score: as stored at submission, or a draft's score so far.",
+                    _json(_ref(schemas.Result), "The score."),
+                    ("404",),
+                    (assessment,),
+                    operation_id="getResult",
+                )
+            },
+            "/assessments/{assessment_id}/report.pdf": {
+                "get": _operation(
+                    "The PDF report of a submitted assessment.",
+                    {
+                        "description": "The report.",
+                        "content": {
+                            "application/pdf": {
+                                "schema": {"type": "string", "contentMediaType": "application/pdf"}
+                            }
+                        },
+                    },
+                    ("400", "404", "409"),
+                    (
+                        assessment,
+                        _query(
+                            "lang",
+                            {"type": "string", "enum": ["zh-CN", "en"], "default": "zh-CN"},
+                            "The report's language.",
+                        ),
+                    ),
+                    operation_id="getReport",
+                )
+            },
+        },
+    }

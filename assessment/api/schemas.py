@@ -1,0 +1,210 @@
+"""The API's request and response bodies, as pydantic models: the views build their
+responses from them, and the OpenAPI document takes its schemas from them, so the two
+cannot drift apart.
+
+Numbers: indices are floats (as stored at submission). A comparison's exact changes are
+fractions written as strings (``"25/3"``, ``"-7/2"``, ``"0"``), each beside its float and,
+for deltas, the figure the comparison page shows (``"+8.3"``, with a true minus sign).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AnswerValue = int | Literal["na", "unknown"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Strict):
+    """Every error: a message for a person, in the language of Accept-Language."""
+
+    error: str
+    problems: list[Problem] | None = Field(
+        default=None, description="Each problem of a request body, by question id."
+    )
+
+
+class Problem(Strict):
+    question_id: str | None = Field(description="None for a problem of the whole body.")
+    message: str
+
+
+class Organisation(Strict):
+    id: int
+    name: str
+    industry: str
+    size_band: str
+    region: str
+    created_at: datetime
+    may_manage: bool = Field(description="Whether this token may start, answer and submit.")
+
+
+class QuestionnaireRef(Strict):
+    id: str
+    version: int
+
+
+class Progress(Strict):
+    answered: int
+    total: int
+
+
+class Assessment(Strict):
+    id: int
+    organisation_id: int
+    questionnaire: QuestionnaireRef
+    status: Literal["draft", "submitted"]
+    respondent_name: str
+    locale: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    progress: Progress
+
+
+class Answers(Strict):
+    """The ``flask score`` document of the assessment, with the comments beside."""
+
+    questionnaire: QuestionnaireRef
+    answers: dict[str, AnswerValue]
+    comments: dict[str, str]
+
+
+class AnswersUpdate(Strict):
+    """Answers to save in a draft, in the ``flask score`` format (levels 1 to 5, "na",
+    "unknown"), and optional comments. Questions left out keep what they have; a question
+    answered without a comment keeps its saved comment. Nothing is saved if anything is
+    wrong; every problem is reported by question id."""
+
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    comments: dict[str, str] = Field(default_factory=dict)
+
+
+class AggregateScore(Strict):
+    index: float | None
+    level: int | None
+    status: str
+    excluded_dimensions: list[str]
+    strict_level: int | None = None
+
+
+class DimensionScore(Strict):
+    part: str
+    score: float | None
+    index: float | None
+    level: int | None
+    status: str
+    questions: int
+    answered: int
+    na: int
+    unknown: int
+    unanswered: int
+
+
+class Score(Strict):
+    overall: AggregateScore
+    parts: dict[str, AggregateScore]
+    dimensions: dict[str, DimensionScore]
+
+
+class Result(Strict):
+    assessment_id: int
+    final: bool = Field(
+        description="True when submitted (the score stored then); false for a draft's "
+        "score of its answers so far."
+    )
+    score: Score
+
+
+class IndexPoint(Strict):
+    index: float | None
+    level: int | None
+
+
+class HistoryEntry(Strict):
+    assessment_id: int
+    submitted_at: datetime
+    questionnaire: QuestionnaireRef
+    overall: IndexPoint
+    dimensions: dict[str, IndexPoint]
+
+
+class History(Strict):
+    organisation_id: int
+    submitted: list[HistoryEntry] = Field(description="Oldest first.")
+
+
+class Exact(Strict):
+    exact: str = Field(description='An exact fraction, e.g. "25/3" or "-2".')
+    value: float
+
+
+class Delta(Exact):
+    shown: str = Field(description='As the comparison page shows it, e.g. "+8.3", "−1.0".')
+
+
+class QuestionMovement(Strict):
+    question_id: str | None = Field(description="None for a removed question.")
+    old_question_ids: list[str]
+    old_answers: list[AnswerValue | None]
+    new_answer: AnswerValue | None
+    old_level: Exact | None
+    new_level: int | None
+    level_change: Exact | None
+    movement: str
+    contribution: Exact | None = Field(description="Share of the dimension's delta.")
+
+
+class DimensionChange(Strict):
+    id: str
+    part: str
+    status: Literal["comparable", "partial", "not_comparable"]
+    reasons: list[str]
+    old_index: float | None
+    new_index: float | None
+    old_level: int | None
+    new_level: int | None
+    delta: Delta | None
+    questions: list[QuestionMovement]
+
+
+class AggregateChange(Strict):
+    status: Literal["comparable", "partial", "not_comparable"]
+    reasons: list[str]
+    old_index: float | None
+    new_index: float | None
+    old_level: int | None
+    new_level: int | None
+    delta: Delta | None
+    contributions: dict[str, Exact] = Field(description="By dimension id; they add up to delta.")
+    not_comparable_dimensions: list[str]
+
+
+class Comparison(Strict):
+    organisation_id: int
+    old_assessment_id: int
+    new_assessment_id: int
+    overall: AggregateChange
+    parts: dict[str, AggregateChange]
+    dimensions: dict[str, DimensionChange]
+
+
+Error.model_rebuild()
+
+RESPONSE_MODELS = (
+    Error,
+    Problem,
+    Organisation,
+    Assessment,
+    Answers,
+    AnswersUpdate,
+    Result,
+    History,
+    Comparison,
+)
