@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,25 @@ def _stylesheet(path: Path, modified: float) -> CSS:
     return CSS(filename=str(path), url_fetcher=RestrictedURLFetcher(allowed_roots=(path.parent,)))
 
 
+_per_thread = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's font configuration, kept between reports.
+
+    A new one per report (WeasyPrint's default) loads the whole fontconfig configuration
+    and opens the fonts again each time. Pango objects are not shared between threads.
+    """
+    config = getattr(_per_thread, "font_config", None)
+    if config is None:
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
+
 def render_pdf(html: str, stylesheet: Path, fetcher: RestrictedURLFetcher) -> bytes:
     """Render report HTML to PDF bytes, with fonts embedded as subsets."""
     document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet(stylesheet, stylesheet.stat().st_mtime)])
+    return document.write_pdf(
+        stylesheets=[_stylesheet(stylesheet, stylesheet.stat().st_mtime)],
+        font_config=_font_config(),
+    )
