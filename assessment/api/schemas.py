@@ -10,11 +10,12 @@ for deltas, the figure the comparison page shows (``"+8.3"``, with a true minus 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AnswerValue = int | Literal["na", "unknown"]
+Level = Annotated[int, Field(ge=1, le=5)]
+AnswerValue = Level | Literal["na", "unknown"]
 
 
 class Strict(BaseModel):
