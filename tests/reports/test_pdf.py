@@ -2,6 +2,7 @@
 
 import io
 import json
+import logging
 import re
 import subprocess
 
@@ -42,7 +43,7 @@ def test_chinese_report_has_the_organisation_dimensions_and_index(
     assert "附录A" in text
     assert "附录B" in text
     pages = page_count(pdf)
-    assert 8 <= pages <= 20
+    assert 8 <= pages <= 11  # about ten pages (issue 5): time and memory follow the pages
     assert f"第 {pages} 页 / 共 {pages} 页" in text
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata.title == f"成熟度评估报告：{name}"
@@ -71,18 +72,32 @@ def test_report_shows_the_history_of_three_assessments(client, demo):
     assert "Changes since the previous assessment" in text
 
 
-def test_chinese_report_embeds_subset_cjk_fonts(client, demo, tmp_path):
+def test_chinese_report_embeds_one_subset_cjk_font(client, demo, tmp_path):
     _, token, _ = demo
     path = tmp_path / "report.pdf"
     path.write_bytes(download(client, token, "zh-CN"))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     lines = fonts.stdout.splitlines()[2:]
-    assert lines, fonts.stdout
+    # One weight: each weight of Noto Sans CJK is a 20 MB face, loaded and subset per PDF.
+    assert len(lines) == 1, fonts.stdout
     assert any("NotoSansCJK" in line.replace("-", "") for line in lines)
     for line in lines:
         name, *_, emb, sub, _uni, _obj, _gen = line.split()
         assert re.match(r"[A-Z]{6}\+", name), line  # a subset
         assert (emb, sub) == ("yes", "yes"), line
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_report_renders_every_chart_and_image_without_weasyprint_complaints(
+    client, demo, caplog, lang
+):
+    _, token, _ = demo
+    caplog.clear()
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    text = pdf_text(download(client, token, lang))
+    # A chart whose SVG does not parse is silently left out, with only a log line.
+    assert [r.getMessage()[:200] for r in caplog.records if r.name == "weasyprint"] == []
+    assert text
 
 
 def test_first_page_is_not_blank(client, demo, tmp_path):
