@@ -377,6 +377,7 @@ def test_demo_organisation_compares_across_versions_with_contributions_that_add_
                 .where(
                     Assessment.organisation_id == organisation.id,
                     Assessment.status == AssessmentStatus.SUBMITTED,
+                    Assessment.of_organisation_level(),  # not the respondents' own sheets
                 )
                 .order_by(Assessment.submitted_at)
             ).scalars()
