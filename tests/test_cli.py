@@ -179,3 +179,13 @@ def test_export_of_an_unknown_version_is_a_clear_error(runner):
     result = runner.invoke(args=["content", "export", "--version", "7"], env={"LANG": "en"})
     assert result.exit_code == 2
     assert "No such questionnaire version. Known: iiai-maturity v1 (published)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '{"answers": {"x": ' + "9" * 5000 + "}}"]
+)
+def test_score_refuses_json_it_cannot_read_without_a_traceback(runner, text):
+    result = runner.invoke(args=["score", "-"], input=text)
+    assert result.exit_code == 2
+    assert "nested too deeply or has too long a number" in result.output
+    assert "Traceback" not in result.output

@@ -92,10 +92,6 @@ def read_import(
         answers = read_answer_document(document, library).answers
     except AnswerDocumentError as error:
         raise ImportRefusedError(error.problems) from None
-    except (RecursionError, ValueError):  # JSON nested too deep, or an integer too long
-        raise ImportRefusedError(
-            [_("the file cannot be read as JSON: it is nested too deeply or has too long a number")]
-        ) from None
     if not answers:
         raise ImportRefusedError([_('the file has no answers: "answers" is empty')])
     return answers

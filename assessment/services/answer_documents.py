@@ -64,6 +64,10 @@ def parse_document_text(text: str) -> object:
                 )
             ]
         ) from None
+    except (RecursionError, ValueError):  # nested too deeply, or an integer too long to read
+        raise AnswerDocumentError(
+            [_("the file cannot be read as JSON: it is nested too deeply or has too long a number")]
+        ) from None
 
 
 def read_answer_document(document: object, library: ContentLibrary) -> AnswerDocument:
