@@ -186,3 +186,9 @@ def sign_up() -> Response | str | tuple[str, int]:
         return redirect(url_for("portfolio.organisations"))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/sign_up.html", form=form), status
+
+
+@bp.app_context_processor
+def account_menu() -> dict[str, object]:
+    """Whether the header offers the API tokens page (asked only when it is drawn)."""
+    return {"may_hold_api_tokens": lambda: policy.can_hold_api_tokens(current_user)}
