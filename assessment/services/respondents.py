@@ -126,13 +126,14 @@ def disagreements(parent: Assessment, questionnaire: Questionnaire) -> list[Disa
     )
     settled = settled_answers(parent)
     own = {a.question_id: a.value for a in parent.answers}
+    sheets = [service.answers_by_question(r.sheet) for r in submitted]
     views = []
     for question in questionnaire.questions:
         if question.id not in found:
             continue
         answers = []
-        for respondent in submitted:
-            stored = {a.question_id: a for a in respondent.sheet.answers}.get(question.id)
+        for respondent, stored_answers in zip(submitted, sheets, strict=True):
+            stored = stored_answers.get(question.id)
             answers.append(
                 (
                     respondent.name,
@@ -184,13 +185,16 @@ def _stored(answer: scoring.Answer) -> str:
 
 
 def _merged_comment(
-    question_id: str, submitted: list[Respondent], settlement: Settlement | None
+    question_id: str,
+    sheets: list[tuple[str, dict[str, Answer]]],
+    settlement: Settlement | None,
 ) -> str:
+    """Each respondent's comment, named, then the settlement's note."""
     lines = []
-    for respondent in submitted:
-        stored = {a.question_id: a for a in respondent.sheet.answers}.get(question_id)
+    for name, stored_answers in sheets:
+        stored = stored_answers.get(question_id)
         if stored and stored.comment:
-            lines.append(f"{respondent.name}: {stored.comment}")
+            lines.append(f"{name}: {stored.comment}")
     if settlement and settlement.note:
         lines.append(settlement.note)
     comment = "\n".join(lines)
@@ -209,6 +213,7 @@ def merge_into(parent: Assessment, questionnaire: Questionnaire) -> int:
         raise MergeError(_l("No respondent has submitted their answers yet."))
     rule, _threshold = merge_settings(questionnaire)
     settlements = settled_answers(parent)
+    sheets = [(r.name, service.answers_by_question(r.sheet)) for r in submitted]
     merged: Mapping[str, scoring.Answer] = merging.merge_answers(
         [service.scoring_answers(r.sheet) for r in submitted],
         rule,
@@ -217,7 +222,7 @@ def merge_into(parent: Assessment, questionnaire: Questionnaire) -> int:
     posted = {
         question_id: service.PostedAnswer(
             value=_stored(answer),
-            comment=_merged_comment(question_id, submitted, settlements.get(question_id)),
+            comment=_merged_comment(question_id, sheets, settlements.get(question_id)),
         )
         for question_id, answer in merged.items()
     }
