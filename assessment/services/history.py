@@ -139,17 +139,24 @@ def peer_standings(organisation: Organisation, min_cohort: int) -> dict[str, ben
     own = submitted_of(organisation)
     if not own:
         return {}
-    peers = db.session.execute(
-        select(Organisation).where(
+    peers_submitted = db.session.execute(
+        select(Assessment.organisation_id, Assessment.result)
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(
             Organisation.id != organisation.id,
             Organisation.industry == organisation.industry,
             Organisation.size_band == organisation.size_band,
             Organisation.benchmark_consent.is_(True),
+            Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.of_organisation_level(),
         )
-    ).scalars()
-    peer_results = [latest[-1].result for peer in peers if (latest := submitted_of(peer))]
+        .order_by(Assessment.submitted_at, Assessment.id)  # as submitted_of: the last is latest
+    ).all()
+    latest_of_peer = dict(peers_submitted)  # each peer keeps its last (latest) result
     return benchmark.standings(
-        _indices(own[-1].result), [_indices(result) for result in peer_results], min_cohort
+        _indices(own[-1].result),
+        [_indices(result) for result in latest_of_peer.values()],
+        min_cohort,
     )
 
 
