@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
 
 from assessment import policy
 from assessment.errors import NotFoundError
@@ -23,7 +22,6 @@ from assessment.extensions import db, limiter
 from assessment.lookups import organisation_to_manage
 from assessment.models import (
     Assessment,
-    AssessmentStatus,
     Invitation,
     InvitationKind,
     Membership,
@@ -32,7 +30,7 @@ from assessment.models import (
 )
 from assessment.people.forms import InvitationForm, InviteeSignUpForm
 from assessment.questionnaire.access import genuine_post, load
-from assessment.services import accounts, invitations
+from assessment.services import accounts, history, invitations
 
 bp = Blueprint("people", __name__)
 
@@ -42,17 +40,8 @@ def _invitation_limit() -> str:
 
 
 def _drafts(organisation: Organisation) -> list[Assessment]:
-    return list(
-        db.session.execute(
-            select(Assessment)
-            .where(
-                Assessment.organisation_id == organisation.id,
-                Assessment.status == AssessmentStatus.DRAFT,
-                Assessment.of_organisation_level(),
-            )
-            .order_by(Assessment.created_at.desc())
-        ).scalars()
-    )
+    """The organisation's assessments in progress, newest first."""
+    return [a for a in history.assessments_of(organisation) if not a.is_submitted]
 
 
 def _people_page(organisation: Organisation, form: InvitationForm, status: int = 200):
