@@ -527,8 +527,6 @@ def save_answers(assessment_id: int) -> Response:
 @rate_limited
 def submit(assessment_id: int) -> Response:
     assessment = _assessment_to_answer(assessment_id)
-    if assessment.is_submitted:
-        raise service.AssessmentLockedError()
     questionnaire = _questionnaire(assessment)
     try:
         score = service.submit(assessment, questionnaire)
