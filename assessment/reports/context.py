@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_percent
 from flask_babel import gettext as _
 
-from assessment.charts import TrendChart, trend
+from assessment.charts import TrendChart
 from assessment.content.loader import ContentLibrary
 from assessment.content.presentation import answer_label
 from assessment.content.schema import Questionnaire
@@ -26,6 +25,7 @@ from assessment.models import Assessment, ReportCommentary, level_of
 from assessment.numbers import display_delta, display_index
 from assessment.results import DimensionCard, LevelView, ResultsView, build_results
 from assessment.services import assessments as service
+from assessment.services import history
 
 SUMMARY_ITEMS = 3
 
@@ -195,24 +195,9 @@ def _history(
     earlier = service.submitted_history(assessment)
     if len(earlier) < 2:
         return None
-    language = babel_locale(locale)
-    dates = [format_date(a.submitted_at, "medium", locale=language) for a in earlier]
+    chart = history.trend_chart(earlier, questionnaire, locale, _("Overall"))
+    dates = [label for _x, label in chart.x_ticks]
     dimension_ids = [d.id for d in questionnaire.dimensions]
-    bounds = [Decimal(0), *questionnaire.scoring.thresholds, Decimal(100)]
-    chart = trend(
-        moments=[
-            (a.submitted_at.timestamp(), label) for a, label in zip(earlier, dates, strict=True)
-        ],
-        overall=(_("Overall"), [a.result["overall"]["index"] for a in earlier]),
-        dimensions=[
-            (card.name, [a.result["dimensions"].get(d, {}).get("index") for a in earlier])
-            for d, card in zip(dimension_ids, results.dimensions, strict=True)
-        ],
-        bands=[
-            (float(low), float(high), level.name.get(locale))
-            for level, (low, high) in zip(questionnaire.levels, pairwise(bounds), strict=True)
-        ],
-    )
     before, after = earlier[-2].result, earlier[-1].result
     changes = [
         _change(_("Overall"), before["overall"], after["overall"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from flask_babel import format_date
+from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from assessment.content.presentation import band_bounds
 from assessment.content.schema import Questionnaire
 from assessment.errors import NotFoundError
 from assessment.extensions import db
+from assessment.locales import babel_locale
 from assessment.models import Assessment, AssessmentStatus, Organisation
 from assessment.services import assessments as service
 from assessment.services import audit
@@ -59,10 +60,12 @@ def trend_chart(
     submitted: list[Assessment], questionnaire: Questionnaire, locale: str, overall_label: str
 ) -> TrendChart | None:
     """The overall index and each dimension's over the submitted assessments (oldest
-    first), with the level bands of ``questionnaire`` behind; None without any."""
+    first), with the level bands of ``questionnaire`` behind, dated and named in
+    ``locale`` (the page's, or a report's); None without any."""
     if not submitted:
         return None
-    dates = [format_date(a.submitted_at, "medium") for a in submitted]
+    language = babel_locale(locale)
+    dates = [format_date(a.submitted_at, "medium", locale=language) for a in submitted]
     return trend(
         moments=[
             (a.submitted_at.timestamp(), label) for a, label in zip(submitted, dates, strict=True)
