@@ -7,6 +7,8 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REQUIREMENTS_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 INSTALLED   := $(VENV)/.installed-$(REQUIREMENTS_HASH)
+# axe-core for the browser tests' accessibility check, from package-lock.json.
+NODE_INSTALLED := node_modules/.installed-$(shell cat package-lock.json | sha256sum | cut -c1-16)
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
@@ -25,7 +27,7 @@ run: setup
 test: setup lint
 	$(VENV)/bin/python -m pytest
 
-setup: system-packages $(INSTALLED) translations
+setup: system-packages $(INSTALLED) $(NODE_INSTALLED) translations
 
 system-packages:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
@@ -42,6 +44,12 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian packages: npm"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 translations:
