@@ -28,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from assessment.batches.progress import ItemState
 from assessment.extensions import db
 
 RESUME_TOKEN_BYTES = 32
@@ -407,3 +408,77 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class ReportBatchScope(enum.StrEnum):
+    PORTFOLIO = "portfolio"  # every client organisation of the person who asked
+    ORGANISATION = "organisation"
+
+
+class ReportBatch(db.Model):
+    """Every report of a portfolio or of one organisation, made in the background.
+
+    Its state is not stored: it follows from its items' states (``batches.progress``).
+    """
+
+    __tablename__ = "report_batch"
+    __table_args__ = (
+        CheckConstraint("scope IN ('portfolio', 'organisation')", name="scope_known"),
+        CheckConstraint("language IN ('zh-CN', 'en')", name="language_known"),
+        CheckConstraint(
+            "(scope = 'organisation' AND organisation_id IS NOT NULL)"
+            " OR (scope = 'portfolio' AND organisation_id IS NULL)",
+            name="scope_consistent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))  # zh-CN | en
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # When its reports were handed to the workers (or made in the request); None while
+    # the queue could not be reached.
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    items: Mapped[list[ReportBatchItem]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="ReportBatchItem.id"
+    )
+
+
+class ReportBatchItem(db.Model):
+    """One report of a batch: one submitted assessment of an organisation."""
+
+    __tablename__ = "report_batch_item"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("report_batch.id", ondelete="CASCADE"), index=True
+    )
+    # None once the assessment has been deleted: the report then fails, saying so.
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL")
+    )
+    file_name: Mapped[str] = mapped_column(String(255))  # its name in the zip
+    state: Mapped[str] = mapped_column(String(16), default=ItemState.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Why it failed, as a key of batches.service.FAILURE_MESSAGES (the message is shown
+    # in the reader's language); kept while it waits to be tried again.
+    failure_reason: Mapped[str | None] = mapped_column(String(32))
+    # The PDF, relative to the batches folder (BATCH_DIR): "<batch id>/<item id>.pdf".
+    pdf_path: Mapped[str | None] = mapped_column(String(255))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    batch: Mapped[ReportBatch] = relationship(back_populates="items")
+    assessment: Mapped[Assessment | None] = relationship()

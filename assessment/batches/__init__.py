@@ -1,0 +1,1 @@
+"""Batches of PDF reports: every report of a portfolio or an organisation, as one zip."""
