@@ -48,6 +48,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.accounts.views import bp as accounts_bp
     from assessment.admin.views import bp as admin_bp
     from assessment.api.views import bp as api_bp
+    from assessment.batches.views import bp as batches_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.exports.views import bp as exports_bp
     from assessment.home.views import bp as home_bp
@@ -73,13 +74,16 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(batches_bp)
     warn_if_slow_fonts()
     register_error_handlers(app)
     refuse_oversized_requests(app)
 
     from assessment.cli import register_commands
+    from assessment.jobs import init_jobs
 
     register_commands(app)
+    init_jobs(app)  # the batches folder, and `flask worker`
     return app
 
 

@@ -35,6 +35,14 @@ class Config:
     INVITATION_RATE_LIMIT = "10 per minute;100 per hour"
     API_RATE_LIMIT = "120 per minute"  # per API token
     API_MAX_BODY_BYTES = 256 * 1024  # the largest JSON body the API reads
+    # Batches of reports run as RQ jobs on Redis when REDIS_URL is set (start `flask worker`),
+    # else in the request that asks for them.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    BATCH_QUEUE = os.environ.get("BATCH_QUEUE", "reports")
+    BATCH_DIR = os.environ.get("ASSESSMENT_BATCH_DIR")  # else instance/batches
+    BATCH_RETRIES = 2  # a report that fails is tried again this many times
+    BATCH_RETRY_INTERVALS: ClassVar[tuple[int, ...]] = (10, 60)  # seconds before each retry
+    BATCH_JOB_TIMEOUT = 600  # seconds one report may take in a worker
     INVITATION_DAYS = 14  # how long an invitation link works
     BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True
@@ -45,3 +53,4 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
+    REDIS_URL = None  # batches run in the request; tests that want Redis set it

@@ -21,6 +21,7 @@ from assessment.models import (
     Membership,
     MembershipRole,
     Organisation,
+    ReportBatch,
     User,
     UserRole,
 )
@@ -126,6 +127,25 @@ def can_write_commentary(user: object, assessment: Assessment) -> bool:
 
 def can_see_portfolio(user: object) -> bool:
     return is_admin(user) or is_consultant(user)
+
+
+def can_request_report_batch(user: object, organisation: Organisation | None) -> bool:
+    """Every report of an organisation, for those who may see it (and so its results);
+    of a whole portfolio (``organisation`` None), for consultants and admins."""
+    if organisation is None:
+        return can_see_portfolio(user)
+    return can_view_organisation(user, organisation)
+
+
+def can_see_report_batch(user: object, batch: ReportBatch) -> bool:
+    """A batch of reports: the person who asked for it, while they may still ask for it
+    again, and admins."""
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return False
+    return is_admin(signed_in) or (
+        batch.user_id == signed_in.id and can_request_report_batch(signed_in, batch.organisation)
+    )
 
 
 def visible_organisations(user: object) -> Select[tuple[Organisation]]:

@@ -26,6 +26,7 @@ def _fresh_schema():
 def app(_fresh_schema, tmp_path):
     app = create_app(TestingConfig)
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    app.config["BATCH_DIR"] = str(tmp_path / "batches")
     with app.app_context():
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app

@@ -73,7 +73,7 @@ def export_locale(language: str) -> str:
         raise UnknownExportLanguageError(language) from None
 
 
-def _file_name_part(name: str) -> str:
+def file_name_part(name: str) -> str:
     """An organisation's name as part of a file name: no separators or reserved signs."""
     cleaned = NOT_IN_FILE_NAMES.sub("-", unicodedata.normalize("NFC", name)).strip("-.")
     return cleaned[:NAME_MAX_CHARACTERS].rstrip("-.")
@@ -150,7 +150,7 @@ def export_assessment(
     scope = {"kind": "assessment", "assessment_id": assessment.id}
     stem = f"assessment-{assessment.id}"
     named = (
-        f"{_file_name_part(assessment.organisation.name)}-{stem}"
+        f"{file_name_part(assessment.organisation.name)}-{stem}"
         if assessment.organisation
         else stem
     )
@@ -184,7 +184,7 @@ def export_organisation(
     records = export_records([organisation], assessments, library)
     scope = {"kind": "organisation", "organisation_id": organisation.id}
     stem = f"organisation-{organisation.id}-history"
-    named = f"{_file_name_part(organisation.name)}-{stem}"
+    named = f"{file_name_part(organisation.name)}-{stem}"
     exported = _file(records, scope, file_format, locale, library, stem, named)
     _record_export(records, scope, file_format, locale)
     return exported

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -42,16 +42,21 @@ ACTIONS = {
     "firm.created": _l("created a consulting firm"),
     "export.generated": _l("exported assessment data"),
     "answers.imported": _l("imported answers from a file"),
+    # Kept after the organisation and its other events are gone: its id, and no name.
+    "organisation.deleted": _l("deleted an organisation and all its data"),
 }
 CHANNELS = {
     "account": _l("signed in"),
     "link": _l("by the assessment's link"),
     "invitation": _l("by an invitation link"),
     "command": _l("on the command line"),
+    "batch": _l("in a batch of reports"),
 }
 
 
 def _actor() -> tuple[int | None, str]:
+    if has_app_context() and g.get("batch_requester_id") is not None:
+        return g.batch_requester_id, "batch"  # a report made for someone's batch
     if not has_request_context():
         return None, "command"
     if isinstance(current_user, User) and current_user.is_authenticated:
@@ -93,7 +98,7 @@ def record_for_organisation(
     )
 
 
-ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created")
+ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created", "organisation.deleted")
 
 
 def administration_events(limit: int = 100) -> list[AuditEvent]:

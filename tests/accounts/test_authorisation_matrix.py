@@ -10,8 +10,9 @@ in or not; a wrong link is a 404 for everyone.
 import pytest
 from sqlalchemy import select
 
+from assessment.batches import service as batches
 from assessment.extensions import db
-from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User
+from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User, utc_now
 from assessment.services import accounts, invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
@@ -150,6 +151,18 @@ EXPECTED = {
     ("POST", "api.submit"): every(401),
     ("GET", "api.result"): every(401),
     ("GET", "api.report"): every(401),
+    # Batches of reports: a portfolio's for consultants and admins, an organisation's for
+    # those who see it (the posted form names no language: 400). A batch (the world's,
+    # asked for by consultant_a, already started, not finished) only to its requester
+    # and admins.
+    ("POST", "batches.portfolio_batch"): only(
+        ("consultant_a", "consultant_other", "admin"), 400, login_or(403)
+    ),
+    ("POST", "batches.organisation_batch"): only(VIEWERS_OF_A, 400, login_or(404)),
+    ("GET", "batches.progress"): only(("consultant_a", "admin"), 200, login_or(404)),
+    ("GET", "batches.progress_json"): only(("consultant_a", "admin"), 200, login_or(404)),
+    ("GET", "batches.download"): only(("consultant_a", "admin"), 409, login_or(404)),
+    ("POST", "batches.start"): only(("consultant_a", "admin"), 302, login_or(404)),
 }
 LOGIN_FIRST = {"people.accept", "people.claim"}
 
@@ -200,6 +213,9 @@ def world(app, runner):
                 Engagement.organisation_id == org_a.id, Engagement.firm_id != other_firm.id
             )
         ).scalar_one()
+        batch = batches.create_batch(accounts.find_by_email(DEMO_CONSULTANT[0]), "en", org_a)
+        batch.dispatched_at = utc_now()
+        db.session.commit()
         return {
             "assessment_id": assessment.id,
             "firm_id": engagement.firm_id,
@@ -210,6 +226,7 @@ def world(app, runner):
             "invitation_token": invitations.link_token(to_join),
             "invitation_id": to_revoke.id,
             "membership_id": respondent_a.id,
+            "batch_id": batch.id,
         }
 
 
@@ -235,6 +252,7 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "engagement_id": world["engagement_id"],
         "user_id": world["user_id"],
         "membership_id": world["membership_id"],
+        "batch_id": world["batch_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
         "export_format": "xlsx",

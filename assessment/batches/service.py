@@ -1,0 +1,352 @@
+"""Batches of reports: what a batch holds, making each of its reports, and its zip.
+
+A batch has one item per submitted assessment of an organisation (never a respondent's
+own sheet) in its scope: one organisation, or every organisation of a portfolio. Each
+item is made by ``run_item``, in a worker (``assessment.jobs``) or, without a queue, in
+the request. An item whose assessment is gone, or cannot be reported on, fails at once;
+one that fails for any other reason is tried again (``BATCH_RETRIES``) before it fails
+for good. Either way the rest of the batch goes on. PDFs are kept under ``BATCH_DIR``
+(``instance/batches/<batch id>/``) until the zip is made from them.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, g
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from assessment import locales, policy
+from assessment.batches.progress import BatchProgress, ItemState
+from assessment.errors import AssessmentError
+from assessment.exports.service import file_name_part
+from assessment.extensions import db
+from assessment.models import (
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    ReportBatch,
+    ReportBatchItem,
+    ReportBatchScope,
+    User,
+    utc_now,
+)
+from assessment.reports.service import report_pdf
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh-CN", "en")
+FAILED_LIST_NAME = "failed-reports.txt"
+FAILURE_MESSAGES = {
+    "deleted": _l("The assessment was deleted after the reports were asked for."),
+    "unavailable": _l(
+        "This assessment's report cannot be made: its questionnaire version is missing or "
+        "has problems. An administrator must restore it."
+    ),
+    "storage": _l("The report could not be saved on the server."),
+    "interrupted": _l("The worker making this report stopped before it was done."),
+    "error": _l("An error on our side stopped this report; it is logged for the administrators."),
+    "file_missing": _l("The report's file is no longer on the server; ask for the reports again."),
+}
+
+
+class NothingToReportError(AssessmentError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(_l("There is no submitted assessment to make a report of yet."))
+
+
+class BatchNotFinishedError(AssessmentError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l("The reports are still being made; the zip can be downloaded once they are done.")
+        )
+
+
+class ZipUnavailableError(AssessmentError):
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__(_l("The zip could not be made on the server. Please try again later."))
+
+
+class ItemOutcome(enum.Enum):
+    DONE = "done"
+    FAILED = "failed"  # for good
+    RETRY = "retry"  # failed this time; to be tried again
+    SKIPPED = "skipped"  # finished already, or its batch is gone
+
+
+class _CannotReportError(Exception):
+    """A report that no retry can make: its assessment is gone or cannot be reported on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def batch_dir() -> Path:
+    return Path(current_app.config["BATCH_DIR"])
+
+
+def reportable_assessments(user: User, organisation: Organisation | None) -> list[Assessment]:
+    """The submitted assessments of ``organisation``, or of every organisation ``user`` may
+    see (a portfolio), by organisation name and then oldest first."""
+    query = (
+        select(Assessment)
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, Assessment.of_organisation_level())
+        .order_by(Organisation.name, Organisation.id, Assessment.submitted_at, Assessment.id)
+    )
+    if organisation is not None:
+        query = query.where(Assessment.organisation_id == organisation.id)
+    else:
+        visible = policy.visible_organisations(user).with_only_columns(Organisation.id)
+        query = query.where(Assessment.organisation_id.in_(visible))
+    return list(db.session.execute(query).scalars())
+
+
+def report_file_names(assessments: list[Assessment], language: str) -> list[str]:
+    """Names for the reports in a zip: organisation, submission date and language, with the
+    assessment's id when that alone would not tell two apart."""
+    stems = [
+        f"{file_name_part(a.organisation.name) or 'organisation'}-{a.submitted_at:%Y-%m-%d}"
+        for a in assessments
+    ]
+    repeated = {stem for stem, count in Counter(stems).items() if count > 1}
+    return [
+        f"{stem}-{a.id}-{language}.pdf" if stem in repeated else f"{stem}-{language}.pdf"
+        for stem, a in zip(stems, assessments, strict=True)
+    ]
+
+
+def create_batch(user: User, language: str, organisation: Organisation | None) -> ReportBatch:
+    """A batch of every report in scope, each queued; nothing is made yet (see jobs)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown report language {language[:20]}")
+    assessments = reportable_assessments(user, organisation)
+    if not assessments:
+        raise NothingToReportError()
+    batch = ReportBatch(
+        user_id=user.id,
+        scope=ReportBatchScope.ORGANISATION if organisation else ReportBatchScope.PORTFOLIO,
+        organisation_id=organisation.id if organisation else None,
+        language=language,
+        items=[
+            ReportBatchItem(assessment_id=assessment.id, file_name=name)
+            for assessment, name in zip(
+                assessments, report_file_names(assessments, language), strict=True
+            )
+        ],
+    )
+    db.session.add(batch)
+    db.session.commit()
+    log.info("batch %s of %d reports asked for (%s)", batch.id, len(batch.items), batch.scope)
+    return batch
+
+
+def progress_of(batch_id: int) -> BatchProgress:
+    """Where the batch stands, read afresh from the database."""
+    return BatchProgress.of(
+        db.session.execute(
+            select(ReportBatchItem.state).where(ReportBatchItem.batch_id == batch_id)
+        ).scalars()
+    )
+
+
+def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
+    """Make one report of a batch, once, and record how it went.
+
+    Returns RETRY when it failed but may be tried again: the caller tries again later
+    (a worker raises, so that RQ does; a request loops).
+    """
+    claimed = db.session.execute(
+        update(ReportBatchItem)
+        .where(
+            ReportBatchItem.id == item_id,
+            ReportBatchItem.state.in_((ItemState.QUEUED, ItemState.RUNNING)),
+        )
+        .values(state=ItemState.RUNNING, attempts=ReportBatchItem.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        log.info("batch report %s: nothing to do (finished already, or its batch is gone)", item_id)
+        return ItemOutcome.SKIPPED
+    item = db.session.get(ReportBatchItem, item_id)
+    g.batch_requester_id = item.batch.user_id  # the audit trail names who asked
+    try:
+        folder = _folder(item.batch_id)  # before rendering: no report is made in vain
+        pdf_path = _store(folder, item, _make_pdf(item))
+    except _CannotReportError as failure:
+        db.session.rollback()
+        log.warning("batch report %s cannot be made: %s", item_id, failure.reason)
+        return _finish(item_id, ItemState.FAILED, reason=failure.reason)
+    except OSError:
+        db.session.rollback()
+        log.exception("batch report %s could not be saved", item_id)
+        reason = "storage"
+    except Exception:
+        # The edge of one report's attempt: whatever went wrong (a database or rendering
+        # error, a timeout) is logged in full, recorded for the reader and tried again.
+        db.session.rollback()
+        log.exception("batch report %s failed", item_id)
+        reason = "error"
+    else:
+        return _finish(item_id, ItemState.DONE, pdf_path=pdf_path)
+    finally:
+        g.pop("batch_requester_id", None)
+    if last_attempt:
+        return _finish(item_id, ItemState.FAILED, reason=reason)
+    _wait_for_retry(item_id, reason)
+    return ItemOutcome.RETRY
+
+
+def run_inline(batch: ReportBatch, retries: int) -> None:
+    """Make every report of the batch now, each tried up to ``retries`` more times."""
+    for item_id in [item.id for item in batch.items]:
+        for attempt in range(retries + 1):
+            if run_item(item_id, last_attempt=attempt == retries) is not ItemOutcome.RETRY:
+                break
+
+
+def record_interrupted(item_id: int, *, last_attempt: bool) -> None:
+    """The process making a report died (killed, out of memory): it is tried again, or,
+    on its last attempt, fails."""
+    item = db.session.get(ReportBatchItem, item_id)
+    if item is None or item.state in (ItemState.DONE, ItemState.FAILED):
+        return
+    log.warning("batch report %s: the work horse died on attempt %d", item_id, item.attempts)
+    if last_attempt:
+        _finish(item_id, ItemState.FAILED, reason="interrupted")
+    else:
+        _wait_for_retry(item_id, "interrupted")
+
+
+def _make_pdf(item: ReportBatchItem) -> bytes:
+    assessment = db.session.get(Assessment, item.assessment_id) if item.assessment_id else None
+    if assessment is None or assessment.organisation is None:
+        raise _CannotReportError("deleted")
+    try:
+        return report_pdf(assessment, item.batch.language)
+    except AssessmentError as error:  # not submitted, questionnaire or content missing
+        raise _CannotReportError("unavailable") from error
+
+
+def _folder(batch_id: int) -> Path:
+    folder = batch_dir() / str(batch_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(folder: Path, item: ReportBatchItem, pdf: bytes) -> str:
+    """Keep the PDF in the batch's folder; returns its path relative to ``BATCH_DIR``."""
+    target = folder / f"{item.id}.pdf"
+    partial = target.with_name(f"{target.name}.part")
+    partial.write_bytes(pdf)
+    partial.replace(target)  # whole or not at all, for the zip
+    return f"{item.batch_id}/{target.name}"
+
+
+def _wait_for_retry(item_id: int, reason: str) -> None:
+    db.session.execute(
+        update(ReportBatchItem)
+        .where(ReportBatchItem.id == item_id)
+        .values(state=ItemState.QUEUED, failure_reason=reason)
+    )
+    db.session.commit()
+
+
+def _finish(
+    item_id: int, state: ItemState, reason: str | None = None, pdf_path: str | None = None
+) -> ItemOutcome:
+    item = db.session.get(ReportBatchItem, item_id)
+    item.state = state
+    item.failure_reason = reason
+    item.pdf_path = pdf_path
+    item.finished_at = utc_now()
+    batch_id = item.batch_id
+    db.session.commit()
+    progress = progress_of(batch_id)  # after the commit: sees every other worker's
+    if progress.is_finished:
+        closed = db.session.execute(
+            update(ReportBatch)
+            .where(ReportBatch.id == batch_id, ReportBatch.finished_at.is_(None))
+            .values(finished_at=utc_now())
+        ).rowcount
+        db.session.commit()
+        if closed:
+            log.info(
+                "batch %s finished: %d made, %d failed", batch_id, progress.done, progress.failed
+            )
+    return ItemOutcome.DONE if state == ItemState.DONE else ItemOutcome.FAILED
+
+
+def failure_message(item: ReportBatchItem) -> str:
+    """Why a report failed, and how often it was tried, in the current language."""
+    message = str(FAILURE_MESSAGES.get(item.failure_reason or "error", FAILURE_MESSAGES["error"]))
+    tried = ngettext("Tried %(num)d time.", "Tried %(num)d times.", item.attempts)
+    return f"{message} {tried}"
+
+
+@dataclass(frozen=True)
+class BatchZip:
+    path: Path
+    download_name: str
+
+
+def batch_zip(batch: ReportBatch) -> BatchZip:
+    """The zip of a finished batch: its PDFs, and a list of those that failed. Made once,
+    then kept beside the PDFs."""
+    if not progress_of(batch.id).is_finished:
+        raise BatchNotFinishedError()
+    path = batch_dir() / str(batch.id) / "reports.zip"
+    if not path.is_file():
+        try:
+            handle, partial = tempfile.mkstemp(dir=_folder(batch.id), suffix=".zip.part")
+            os.close(handle)
+            _write_zip(batch, Path(partial))
+            Path(partial).replace(path)
+        except OSError as error:
+            log.exception("the zip of batch %s could not be made", batch.id)
+            raise ZipUnavailableError() from error
+    return BatchZip(path=path, download_name=zip_download_name(batch))
+
+
+def _write_zip(batch: ReportBatch, path: Path) -> None:
+    failed: list[tuple[str, str]] = []
+    with (
+        force_locale(locales.babel_locale(batch.language)),
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive,
+    ):
+        for item in batch.items:
+            pdf = batch_dir() / item.pdf_path if item.pdf_path else None
+            if item.state == ItemState.DONE and pdf is not None and pdf.is_file():
+                archive.write(pdf, arcname=item.file_name)
+            elif item.state == ItemState.DONE:
+                failed.append((item.file_name, str(FAILURE_MESSAGES["file_missing"])))
+            else:
+                failed.append((item.file_name, failure_message(item)))
+        if failed:
+            lines = [_("These reports could not be made:"), ""]
+            lines += [f"{name}: {message}" for name, message in failed]
+            archive.writestr(FAILED_LIST_NAME, "\n".join(lines) + "\n")
+
+
+def zip_download_name(batch: ReportBatch) -> str:
+    if batch.organisation is not None:
+        named = file_name_part(batch.organisation.name) or "organisation"
+        return f"{named}-reports-{batch.language}.zip"
+    return f"portfolio-reports-{batch.created_at:%Y-%m-%d}-{batch.language}.zip"

@@ -1,0 +1,171 @@
+"""Background jobs with RQ on Redis: the reports of a batch, one job per report.
+
+``dispatch`` hands a batch's reports to the queue named ``BATCH_QUEUE`` on ``REDIS_URL``.
+``flask worker`` runs an RQ worker on that queue inside the app; every report is a job
+of its own, so several workers (on several machines sharing ``BATCH_DIR`` and the
+database) share a batch, and a report that fails is tried again ``BATCH_RETRIES`` times,
+``BATCH_RETRY_INTERVALS`` seconds later. Without ``REDIS_URL`` (the newcomer's default)
+the same reports are made in the request that asks for them, which waits until they are
+all done: a second or two per report.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, has_app_context
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, Worker, get_current_job
+from rq.job import Job
+
+from assessment.batches import service
+from assessment.cli import cli_locale
+from assessment.errors import AssessmentError
+from assessment.extensions import db
+from assessment.models import ReportBatch, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class QueueUnavailableError(AssessmentError):
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l(
+                "The report queue cannot be reached right now, so the reports have not "
+                "started. Your request is kept: try again in a minute."
+            )
+        )
+
+
+class ReportAttemptFailedError(Exception):
+    """Raised by a job whose report failed this time, so that RQ tries it again."""
+
+
+def init_jobs(app: Flask) -> None:
+    if not app.config.get("BATCH_DIR"):
+        app.config["BATCH_DIR"] = str(Path(app.instance_path) / "batches")
+    app.cli.add_command(worker_command)
+
+
+def redis_connection() -> Redis:
+    return Redis.from_url(
+        current_app.config["REDIS_URL"], socket_connect_timeout=3, socket_timeout=10
+    )
+
+
+def report_queue(connection: Redis) -> Queue:
+    return Queue(current_app.config["BATCH_QUEUE"], connection=connection)
+
+
+def dispatch(batch: ReportBatch) -> None:
+    """Start making the batch's reports: queued for the workers, or, without Redis, made
+    now (the request waits)."""
+    if not current_app.config.get("REDIS_URL"):
+        batch.dispatched_at = utc_now()
+        db.session.commit()
+        service.run_inline(batch, current_app.config["BATCH_RETRIES"])
+        return
+    enqueue(batch)
+    batch.dispatched_at = utc_now()
+    db.session.commit()
+
+
+def enqueue(batch: ReportBatch) -> None:
+    """One job per report, all queued at once or none (a single Redis transaction)."""
+    config = current_app.config
+    retry = Retry(max=config["BATCH_RETRIES"], interval=list(config["BATCH_RETRY_INTERVALS"]))
+    try:
+        connection = redis_connection()
+        queue = report_queue(connection)
+        with connection.pipeline() as pipeline:
+            queue.enqueue_many(
+                [
+                    Queue.prepare_data(
+                        make_batch_report,
+                        args=(item.id,),
+                        timeout=config["BATCH_JOB_TIMEOUT"],
+                        retry=retry,
+                        description=f"report {item.id} of batch {batch.id}",
+                    )
+                    for item in batch.items
+                ],
+                pipeline=pipeline,
+            )
+            pipeline.execute()
+    except RedisError as error:
+        log.warning("batch %s not queued: Redis cannot be reached (%s)", batch.id, error)
+        raise QueueUnavailableError() from error
+    log.info("batch %s: %d reports queued on %s", batch.id, len(batch.items), queue.name)
+
+
+@functools.cache
+def _standalone_app() -> Flask:
+    """The app of a worker started without ``flask worker`` (e.g. ``rq worker``)."""
+    from assessment import create_app
+
+    return create_app()
+
+
+def make_batch_report(item_id: int) -> str:
+    """RQ job: one report of a batch. Raises when it should be tried again."""
+    app = current_app._get_current_object() if has_app_context() else _standalone_app()
+    with app.app_context():
+        # A work horse is forked from the worker: never use the parent's connections.
+        db.engine.dispose(close=False)
+        job = get_current_job()
+        outcome = service.run_item(item_id, last_attempt=job is None or not job.retries_left)
+    if outcome is service.ItemOutcome.RETRY:
+        raise ReportAttemptFailedError(f"report {item_id} failed; it will be tried again")
+    return outcome.value
+
+
+def record_killed_work_horse(job: Job, pid: int, status: int, usage: object) -> None:
+    """The process making a report died without a word (killed, out of memory)."""
+    if job.func_name != f"{__name__}.{make_batch_report.__name__}" or not job.args:
+        return
+    with current_app.app_context():
+        service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
+
+
+def prepare_worker() -> None:
+    """Load what every report needs once, before work horses are forked from this process."""
+    from assessment.content.registry import current_library
+
+    current_library()
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Make the queued reports of batches: an RQ worker on BATCH_QUEUE at REDIS_URL."""
+    with force_locale(cli_locale()):
+        if not current_app.config.get("REDIS_URL"):
+            click.echo(
+                _("REDIS_URL is not set: batches of reports are made by the web app itself.")
+            )
+            sys.exit(1)
+        connection = redis_connection()
+        try:
+            connection.ping()
+        except RedisError as error:
+            click.echo(_("Redis cannot be reached (REDIS_URL): %(error)s", error=error), err=True)
+            sys.exit(1)
+    prepare_worker()
+    worker = Worker(
+        [report_queue(connection)],
+        connection=connection,
+        work_horse_killed_handler=record_killed_work_horse,
+    )
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

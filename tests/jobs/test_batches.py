@@ -1,0 +1,211 @@
+"""Batches of reports without Redis: made in the request, the same items and zip."""
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from assessment import jobs
+from assessment.batches import service
+from assessment.extensions import db
+from assessment.models import Assessment, AuditEvent, Organisation, ReportBatch, User
+from tests.conftest import form_token
+from tests.jobs.conftest import (
+    ALPHA,
+    BETA,
+    ENGLISH,
+    ask_for_batch,
+    client_as,
+    download_zip,
+    submitted_assessment,
+)
+
+
+def batch_path(response):
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/batches/\d+", location), location
+    return location
+
+
+def test_without_redis_a_portfolio_batch_is_made_in_the_request_and_zipped(app, world):
+    client = client_as(app, "consultant")
+    path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+
+    progress = client.get(f"{path}.json", headers=ENGLISH).get_json()
+    assert progress["state"] == "done"
+    assert (progress["total"], progress["done"], progress["failed"]) == (2, 2, 0)
+    page = client.get(path, headers=ENGLISH).get_data(as_text=True)
+    assert "All reports are ready" in page
+    assert "Download 2 reports (zip)" in page
+    assert 'http-equiv="refresh"' not in page  # finished: nothing to follow
+
+    with client.get(f"{path}/reports.zip") as download:
+        disposition = download.headers["Content-Disposition"]
+    assert "filename*=UTF-8''portfolio-reports-" in disposition
+    pdfs, others = download_zip(client, f"{path}/reports.zip")
+    assert others == {}  # nothing failed: no list of failures
+    alpha = next(name for name in pdfs if name.startswith(ALPHA))
+    beta = next(name for name in pdfs if name.startswith("Beta-Logistics-"))
+    assert len(pdfs) == 2
+    assert re.fullmatch(rf"{ALPHA}-\d{{4}}-\d\d-\d\d-en\.pdf", alpha)
+    assert ALPHA in pdfs[alpha]
+    assert BETA in pdfs[beta]
+    assert "Executive summary" in pdfs[alpha]  # the English report
+
+
+def test_an_organisation_batch_has_only_its_submitted_assessments(app, world):
+    client = client_as(app, "owner")
+    page = f"/organisations/{world['alpha']}"
+    path = batch_path(ask_for_batch(client, f"{page}/reports", "zh-CN", page))
+    pdfs, _others = download_zip(client, f"{path}/reports.zip")
+    assert len(pdfs) == 1  # not the draft
+    [(name, text)] = pdfs.items()
+    assert name.startswith(ALPHA)
+    assert name.endswith("-zh-CN.pdf")
+    assert ALPHA in text
+    assert "附录B：全部回答" in text  # the Chinese report
+
+
+def test_each_report_of_a_batch_is_in_the_audit_trail_as_asked_for_by_its_requester(app, world):
+    client = client_as(app, "consultant")
+    batch_path(ask_for_batch(client, f"/organisations/{world['beta']}/reports", "en"))
+    with app.app_context():
+        events = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "report.generated")
+        ).scalars()
+        assert [(e.assessment_id, e.user_id, e.channel) for e in events] == [
+            (world["beta_assessment"], world["consultant_id"], "batch")
+        ]
+
+
+def test_a_deleted_assessment_fails_at_once_with_a_clear_message_and_the_rest_is_made(app, world):
+    """Deleted between the request and its turn (here: before the batch is dispatched)."""
+    with app.test_request_context():
+        consultant = db.session.get(User, world["consultant_id"])
+        batch = service.create_batch(consultant, "en", None)
+        db.session.delete(db.session.get(Assessment, world["beta_assessment"]))
+        db.session.commit()
+        jobs.dispatch(batch)
+        batch_id = batch.id
+
+    client = client_as(app, "consultant")
+    progress = client.get(f"/batches/{batch_id}.json", headers=ENGLISH).get_json()
+    assert progress["state"] == "partly_failed"
+    assert (progress["done"], progress["failed"]) == (1, 1)
+    [failure] = progress["failures"]
+    assert failure["file_name"].startswith("Beta-Logistics-")
+    assert failure["message"] == (
+        "The assessment was deleted after the reports were asked for. Tried 1 time."
+    )
+    page = client.get(f"/batches/{batch_id}", headers=ENGLISH).get_data(as_text=True)
+    assert "Finished; some reports failed" in page
+    assert "The assessment was deleted after the reports were asked for." in page
+    pdfs, others = download_zip(client, f"/batches/{batch_id}/reports.zip")
+    assert [name.startswith(ALPHA) for name in pdfs] == [True]
+    assert others == {
+        "failed-reports.txt": "These reports could not be made:\n\n"
+        f"{failure['file_name']}: {failure['message']}\n"
+    }
+
+
+def test_a_report_that_cannot_be_saved_is_tried_again_then_fails_with_a_clear_message(app, world):
+    """The batch's folder cannot be made (a file is in its way): each attempt fails."""
+    with app.test_request_context():
+        consultant = db.session.get(User, world["consultant_id"])
+        organisation = db.session.get(Organisation, world["beta"])
+        batch = service.create_batch(consultant, "zh-CN", organisation)
+        batches = Path(app.config["BATCH_DIR"])
+        batches.mkdir()
+        (batches / str(batch.id)).write_text("in the way")
+        jobs.dispatch(batch)
+        batch_id = batch.id
+
+    client = client_as(app, "consultant")
+    progress = client.get(f"/batches/{batch_id}.json", headers=ENGLISH).get_json()
+    assert progress["state"] == "failed"
+    assert progress["failures"][0]["message"] == (
+        "The report could not be saved on the server. Tried 3 times."
+    )
+    assert progress["zip_url"] is None
+    page = client.get(f"/batches/{batch_id}", headers=ENGLISH).get_data(as_text=True)
+    assert "Finished; no report could be made" in page
+    assert "reports.zip" not in page
+
+
+def test_nothing_to_report_says_so_and_asks_for_no_batch(app, world):
+    client = client_as(app, "admin")
+    page = f"/organisations/{world['gamma']}"
+    response = ask_for_batch(client, f"{page}/reports", "en", page)
+    assert response.status_code == 302
+    assert response.headers["Location"] == page
+    shown = client.get(page, headers=ENGLISH).get_data(as_text=True)
+    assert "There is no submitted assessment to make a report of yet." in shown
+    with app.app_context():
+        assert db.session.execute(select(ReportBatch)).first() is None
+
+
+def test_a_batch_needs_a_language(app, world):
+    client = client_as(app, "consultant")
+    token = form_token(client.get("/portfolio").get_data(as_text=True))
+    response = client.post("/portfolio/reports", data={"csrf_token": token}, headers=ENGLISH)
+    assert response.status_code == 400
+    assert "Choose the language of the reports" in response.get_data(as_text=True)
+    response = client.post(
+        "/portfolio/reports", data={"csrf_token": token, "language": "fr"}, headers=ENGLISH
+    )
+    assert response.status_code == 400
+
+
+def test_a_batch_without_a_form_token_is_refused(app, world):
+    client = client_as(app, "consultant")
+    assert client.post("/portfolio/reports", data={"language": "en"}).status_code == 400
+
+
+def test_the_buttons_show_to_those_who_may_ask(app, world):
+    label = "Download all reports"
+    assert label in client_as(app, "consultant").get("/portfolio", headers=ENGLISH).text
+    organisation = f"/organisations/{world['alpha']}"
+    assert label in client_as(app, "owner").get(organisation, headers=ENGLISH).text
+    # Gamma has nothing submitted: no button.
+    gamma = client_as(app, "admin").get(f"/organisations/{world['gamma']}", headers=ENGLISH)
+    assert label not in gamma.text
+
+
+def test_only_the_requester_and_admins_see_a_batch(app, world):
+    with app.app_context():
+        consultant = db.session.get(User, world["consultant_id"])
+        batch_id = service.create_batch(consultant, "en", None).id  # queued, not started
+    paths = [f"/batches/{batch_id}", f"/batches/{batch_id}.json"]
+    for who, expected in (("consultant", 200), ("admin", 200), ("owner", 404), ("other", 404)):
+        client = client_as(app, who)
+        assert [client.get(path).status_code for path in paths] == [expected] * 2, who
+        zip_status = client.get(f"/batches/{batch_id}/reports.zip").status_code
+        assert zip_status == (409 if expected == 200 else 404), who
+    anonymous = client_as(app, "anonymous")
+    assert anonymous.get(paths[0]).status_code == 302
+    assert "/login" in anonymous.get(paths[0]).headers["Location"]
+
+
+def test_an_unfinished_batch_page_follows_it_with_and_without_javascript(app, world):
+    with app.app_context():
+        consultant = db.session.get(User, world["consultant_id"])
+        batch_id = service.create_batch(consultant, "en", None).id
+    client = client_as(app, "consultant")
+    page = client.get(f"/batches/{batch_id}", headers=ENGLISH).get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert "js/batch-progress.js" in page
+    assert '<progress max="2" value="0"' in page
+    assert "0 of 2 reports made, 0 failed" in page
+    # Never handed to a queue (as when Redis could not be reached): it says so.
+    assert "could not be reached" in page
+    assert client.get(f"/batches/{batch_id}/reports.zip").status_code == 409
+
+
+def test_the_zip_names_tell_reports_apart(app, world):
+    with app.app_context():
+        alpha = db.session.get(Assessment, world["alpha_assessment"])
+        again = submitted_assessment(ALPHA, organisation=alpha.organisation, level="4")
+        names = service.report_file_names([alpha, again], "en")
+        day = f"{alpha.submitted_at:%Y-%m-%d}"
+        assert names == [f"{ALPHA}-{day}-{alpha.id}-en.pdf", f"{ALPHA}-{day}-{again.id}-en.pdf"]

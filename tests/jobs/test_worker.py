@@ -1,0 +1,149 @@
+"""Batches of reports on Redis, made by a real ``flask worker`` in a process of its own."""
+
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+from rq import Queue
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import Assessment, ReportBatch, ReportBatchItem
+from tests.jobs.conftest import (
+    ALPHA,
+    BETA,
+    ENGLISH,
+    REDIS_URL,
+    ask_for_batch,
+    build_world,
+    client_as,
+    download_zip,
+    run_worker,
+    worker_command,
+)
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def queued_jobs(app):
+    return Queue(app.config["BATCH_QUEUE"], connection=redis.Redis.from_url(REDIS_URL)).count
+
+
+def progress(client, path):
+    return client.get(f"{path}.json", headers=ENGLISH).get_json()
+
+
+def test_a_worker_process_makes_the_batch_while_its_progress_advances(redis_app):
+    build_world(redis_app)
+    client = client_as(redis_app, "consultant")
+    response = ask_for_batch(client, "/portfolio/reports", "en")
+    path = response.headers["Location"]
+    assert progress(client, path)["state"] == "queued"
+    assert queued_jobs(redis_app) == 2  # one job per report
+
+    seen = []
+    with subprocess.Popen(**worker_command(redis_app)) as worker:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            now = progress(client, path)
+            seen.append((now["state"], now["finished"]))
+            if now["is_finished"]:
+                break
+            time.sleep(0.1)
+        output, _errors = worker.communicate(timeout=60)
+    assert worker.returncode == 0, output
+
+    finished_counts = [finished for _state, finished in seen]
+    assert finished_counts == sorted(finished_counts)  # never goes back
+    assert seen[-1] == ("done", 2)
+    assert any(state == "running" for state, _finished in seen), seen
+    page = client.get(path, headers=ENGLISH).get_data(as_text=True)
+    assert "Download 2 reports (zip)" in page
+    pdfs, others = download_zip(client, f"{path}/reports.zip")
+    assert others == {}
+    texts = sorted(pdfs.values(), key=lambda text: BETA in text)
+    assert ALPHA in texts[0]
+    assert BETA in texts[1]
+
+
+def test_in_a_worker_a_deleted_assessment_fails_with_its_reason_and_the_rest_is_made(redis_app):
+    world = build_world(redis_app)
+    client = client_as(redis_app, "consultant")
+    path = ask_for_batch(client, "/portfolio/reports", "zh-CN").headers["Location"]
+    with redis_app.app_context():  # deleted while its job waits in the queue
+        db.session.delete(db.session.get(Assessment, world["beta_assessment"]))
+        db.session.commit()
+
+    run_worker(redis_app)
+
+    now = progress(client, path)
+    assert (now["state"], now["done"], now["failed"]) == ("partly_failed", 1, 1)
+    assert now["failures"][0]["message"] == (
+        "The assessment was deleted after the reports were asked for. Tried 1 time."
+    )
+    pdfs, others = download_zip(client, f"{path}/reports.zip")
+    assert [ALPHA in text for text in pdfs.values()] == [True]
+    assert list(others) == ["failed-reports.txt"]
+    assert now["failures"][0]["file_name"] in others["failed-reports.txt"]
+
+
+def test_in_a_worker_a_report_that_cannot_be_saved_is_retried_then_fails(redis_app):
+    world = build_world(redis_app)
+    client = client_as(redis_app, "consultant")
+    page = f"/organisations/{world['beta']}"
+    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
+    batch_id = int(path.rsplit("/", 1)[1])
+    batches = Path(redis_app.config["BATCH_DIR"])
+    batches.mkdir(parents=True)
+    (batches / str(batch_id)).write_text("a file where the batch's folder must go")
+
+    output = run_worker(redis_app)
+
+    with redis_app.app_context():
+        [item] = db.session.execute(select(ReportBatchItem)).scalars()
+        assert (item.state, item.attempts, item.failure_reason) == ("failed", 3, "storage")
+        assert db.session.get(ReportBatch, batch_id).finished_at is not None
+    assert output.count("enqueued for retry") == 2  # RQ tried it twice more
+    now = progress(client, path)
+    assert now["state"] == "failed"
+    assert now["failures"][0]["message"] == (
+        "The report could not be saved on the server. Tried 3 times."
+    )
+
+
+def test_when_redis_is_down_the_batch_is_kept_and_can_be_started_again(redis_app):
+    build_world(redis_app)
+    working = redis_app.config["REDIS_URL"]
+    redis_app.config["REDIS_URL"] = UNREACHABLE_REDIS
+    client = client_as(redis_app, "consultant")
+    response = ask_for_batch(client, "/portfolio/reports", "en")
+    path = response.headers["Location"]
+    page = client.get(path, headers=ENGLISH).get_data(as_text=True)
+    assert "The report queue cannot be reached right now" in page  # the flashed message
+    assert "Try again" in page
+    assert progress(client, path)["total"] == 2
+
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    again = client.post(f"{path}/start", data={"csrf_token": token}, headers=ENGLISH)
+    assert again.status_code == 302
+    assert "cannot be reached" in client.get(path, headers=ENGLISH).get_data(as_text=True)
+
+    redis_app.config["REDIS_URL"] = working  # Redis is back
+    client.post(f"{path}/start", data={"csrf_token": token}, headers=ENGLISH)
+    assert queued_jobs(redis_app) == 2
+    client.post(f"{path}/start", data={"csrf_token": token}, headers=ENGLISH)  # twice: once
+    assert "These reports have started already." in client.get(path, headers=ENGLISH).text
+    assert queued_jobs(redis_app) == 2
+
+
+def test_flask_worker_says_what_is_missing_without_a_traceback(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["worker", "--burst"], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 1
+    assert "REDIS_URL is not set" in result.output
+    app.config["REDIS_URL"] = UNREACHABLE_REDIS
+    result = runner.invoke(args=["worker", "--burst"], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 1
+    assert "Redis cannot be reached (REDIS_URL)" in result.output
+    assert "Traceback" not in result.output
