@@ -4,8 +4,11 @@ import shutil
 import threading
 
 import pytest
+from flask_babel import force_locale, gettext
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+
+from assessment import locales
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -45,3 +48,35 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+LOCALES = ("zh-CN", "en-GB")  # the browser's language: Chinese, then English
+
+
+def open_page(browser, locale, **options):
+    """A new browser context (a fresh browser: no cookies) in ``locale``, and its page."""
+    context = browser.new_context(locale=locale, **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+class Interface:
+    """The interface text a person reads in one language, from the app's catalogues, so
+    that tests find buttons and headings by what they say."""
+
+    def __init__(self, app, locale):
+        self.app = app
+        self.locale = locales.babel_locale(locale)
+
+    def __call__(self, message, **variables):
+        with self.app.test_request_context(), force_locale(self.locale):
+            return gettext(message, **variables)
+
+
+def log_in(page, live_server, email, password):
+    page.goto(live_server + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(lambda url: not url.endswith("/login"))
