@@ -1,0 +1,138 @@
+"""The main pages, in Chinese and English, have no serious or critical axe-core violation.
+
+axe-core comes from the npm registry (``package-lock.json``, installed by ``make setup``)
+and is injected into each page as it is shown to a newcomer, a consultant or an admin.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import Assessment, Organisation
+from assessment.services import accounts
+from tests.browser.conftest import LOCALES, log_in, open_page
+from tests.reports.conftest import DEMO_CONSULTANT
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+ADMIN = ("root@example.com", "an administrator's password")
+
+
+def blocking_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(violations_by_page: dict[str, list[dict]]) -> str:
+    lines = []
+    for name, violations in violations_by_page.items():
+        for violation in violations:
+            lines.append(
+                f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}"
+                f" {violation['helpUrl']}"
+            )
+            for node in violation["nodes"][:5]:
+                summary = " ".join(node["failureSummary"].split())
+                lines.append(f"    {' > '.join(map(str, node['target']))}: {summary}")
+            if len(violation["nodes"]) > 5:
+                lines.append(f"    ... and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def demo_world(app, runner):
+    """The demo data and an admin; returns a submitted assessment's link and an
+    organisation the demo consultant serves."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        accounts.create_user(*ADMIN, role="admin")
+        submitted = (
+            db.session.execute(
+                select(Assessment)
+                .where(Assessment.status == "submitted", Assessment.of_organisation_level())
+                .order_by(Assessment.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        organisation = (
+            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
+        )
+        return submitted.resume_token, organisation.id
+
+
+def visit_as_newcomer(page, live_server, check, results_token):
+    page.goto(live_server + "/")
+    check("landing page")
+    page.locator("form[action$='/start'] button").click()
+    expect(page.locator("#name")).to_be_visible()
+    check("organisation step")
+    page.locator("form.form button.primary").click()  # nothing filled in: errors shown
+    expect(page.locator("#name[aria-invalid=true]")).to_be_visible()
+    check("organisation step with errors")
+    page.locator("#name").fill("Acme Precision")
+    page.locator("#industry").select_option("discrete_manufacturing")
+    page.locator("#size_band").select_option("medium")
+    page.locator("form.form button.primary").click()
+    expect(page.locator("fieldset.question").first).to_be_visible()
+    check("a dimension page")
+    page.locator("fieldset.question input[type=radio]").first.check()
+    expect(page.locator("[data-save-state]").first).not_to_be_empty()
+    check("a dimension page, an answer saved")
+    token = page.url.split("/a/")[1].split("/")[0]
+    page.goto(f"{live_server}/a/{token}/review")
+    check("review page")
+    page.goto(f"{live_server}/a/{results_token}/results")
+    check("results page")
+    page.goto(live_server + "/login")
+    check("log-in page")
+
+
+def visit_as_consultant(page, live_server, check, results_token, organisation_id):
+    log_in(page, live_server, *DEMO_CONSULTANT)
+    page.goto(live_server + "/portfolio")
+    check("consultant portfolio")
+    page.goto(f"{live_server}/organisations/{organisation_id}")
+    check("organisation page")
+    page.goto(f"{live_server}/organisations/{organisation_id}/people")
+    check("people page")
+    page.goto(f"{live_server}/a/{results_token}/results")
+    page.locator(".commentary-editor summary").click()
+    check("results page, the consultant's commentary form open")
+
+
+def visit_as_admin(page, live_server, check):
+    log_in(page, live_server, *ADMIN)
+    page.goto(live_server + "/admin/users")
+    check("admin users page")
+
+
+def test_main_pages_have_no_serious_accessibility_violations(live_server, browser, demo_world):
+    assert AXE.exists(), "axe-core is missing: run make setup (npm ci)"
+    results_token, organisation_id = demo_world
+    found: dict[str, list[dict]] = {}
+    for locale in LOCALES:
+        visits = (
+            lambda page, check: visit_as_newcomer(page, live_server, check, results_token),
+            lambda page, check: visit_as_consultant(
+                page, live_server, check, results_token, organisation_id
+            ),
+            lambda page, check: visit_as_admin(page, live_server, check),
+        )
+        for visit in visits:
+            page = open_page(browser, locale, bypass_csp=True)  # axe is injected inline
+
+            def check(name, page=page, locale=locale):
+                found[f"{name} ({locale})"] = blocking_violations(page)
+
+            visit(page, check)
+            page.context.close()
+
+    violations = {name: found_here for name, found_here in found.items() if found_here}
+    assert len(found) == len(LOCALES) * 13  # every page was checked
+    assert not violations, "\n" + describe(violations)
