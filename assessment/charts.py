@@ -116,7 +116,8 @@ class TrendSeries:
     colour: str
     emphasis: bool  # the overall line, drawn thicker
     points: tuple[Point | None, ...]  # one per assessment; None without enough data
-    path: str  # SVG path through the points, broken where a point is missing
+    path: str  # SVG path through the points, broken where a point is missing or a break is
+    bridges: str  # dashed SVG path over each break between two points
 
 
 @dataclass(frozen=True)
@@ -131,30 +132,49 @@ class TrendChart:
     y_ticks: tuple[tuple[float, int], ...]
     bands: tuple[tuple[float, float, str], ...]  # (y of upper edge, height, level name)
     series: tuple[TrendSeries, ...]
+    break_note: str | None  # says what a dashed bridge means, when the chart has one
 
 
-def _path(points: list[Point | None]) -> str:
+def _path(points: list[Point | None], breaks: frozenset[int]) -> str:
+    """Through the points, lifting the pen at a missing point and before each break."""
     commands, pen_down = [], False
-    for point in points:
+    for i, point in enumerate(points):
         if point is None:
             pen_down = False
             continue
-        commands.append(f"{'L' if pen_down else 'M'}{point.x:.1f} {point.y:.1f}")
+        drawn = pen_down and i not in breaks
+        commands.append(f"{'L' if drawn else 'M'}{point.x:.1f} {point.y:.1f}")
         pen_down = True
     return " ".join(commands)
 
 
+def _bridges(points: list[Point | None], breaks: frozenset[int]) -> str:
+    """A segment over each break whose two points both exist."""
+    return " ".join(
+        f"M{before.x:.1f} {before.y:.1f} L{after.x:.1f} {after.y:.1f}"
+        for i in sorted(breaks)
+        if 0 < i < len(points)
+        and (before := points[i - 1]) is not None
+        and (after := points[i]) is not None
+    )
+
+
 def trend(
     moments: list[tuple[float, str]],
-    overall: tuple[str, list[float | None]],
-    dimensions: list[tuple[str, list[float | None]]],
+    overall: tuple[str, list[float | None], frozenset[int]],
+    dimensions: list[tuple[str, list[float | None], frozenset[int]]],
     bands: list[tuple[float, float, str]],
+    break_note: str | None = None,
     width: float = 640,
     height: float = 300,
 ) -> TrendChart:
     """Indices over time: ``moments`` are (timestamp, label) per assessment, oldest first.
 
-    ``bands`` are the level bands as (lower index, upper index, name), drawn behind.
+    The overall line and each dimension have a label, values and breaks: the positions
+    ``i`` where the value at ``i`` cannot be compared with the one before (the
+    questionnaire changed too much), drawn as a dashed bridge instead of a line;
+    ``break_note`` explains them under the chart. ``bands`` are the level bands as
+    (lower index, upper index, name), drawn behind.
     """
     left, right, top, bottom = 44.0, width - 16.0, 14.0, height - 30.0
     first, last = moments[0][0], moments[-1][0]
@@ -168,13 +188,28 @@ def trend(
     def y_of(index: float) -> float:
         return bottom - (bottom - top) * index / INDEX_MAX
 
-    def series(label: str, values: list[float | None], colour: str, emphasis: bool) -> TrendSeries:
+    def series(
+        label: str,
+        values: list[float | None],
+        breaks: frozenset[int],
+        colour: str,
+        emphasis: bool,
+    ) -> TrendSeries:
         points = [
             Point(x_of(moment), y_of(value)) if value is not None else None
             for (moment, _), value in zip(moments, values, strict=True)
         ]
-        return TrendSeries(label, colour, emphasis, tuple(points), _path(points))
+        return TrendSeries(
+            label, colour, emphasis, tuple(points), _path(points, breaks), _bridges(points, breaks)
+        )
 
+    lines = (
+        series(*overall, OVERALL_COLOUR, emphasis=True),
+        *(
+            series(label, values, breaks, SERIES_COLOURS[i % len(SERIES_COLOURS)], emphasis=False)
+            for i, (label, values, breaks) in enumerate(dimensions)
+        ),
+    )
     return TrendChart(
         width=width,
         height=height,
@@ -185,11 +220,6 @@ def trend(
         x_ticks=tuple((x_of(moment), label) for moment, label in moments),
         y_ticks=tuple((y_of(step), step) for step in (0, *RING_STEPS)),
         bands=tuple((y_of(high), y_of(low) - y_of(high), name) for low, high, name in bands),
-        series=(
-            series(overall[0], overall[1], OVERALL_COLOUR, emphasis=True),
-            *(
-                series(label, values, SERIES_COLOURS[i % len(SERIES_COLOURS)], emphasis=False)
-                for i, (label, values) in enumerate(dimensions)
-            ),
-        ),
+        series=lines,
+        break_note=break_note if any(line.bridges for line in lines) else None,
     )

@@ -308,14 +308,44 @@ def _dimension_reasons(
         reasons.append(Reason.INSUFFICIENT_DATA_OLD)
     if new_index is None:
         reasons.append(Reason.INSUFFICIENT_DATA_NEW)
-    mapped_new = sum(1 for q in new_rule.questions if question_map[q.id])
-    continued_old = {old_id for q in new_rule.questions for old_id in question_map[q.id]}
-    if (
-        Fraction(mapped_new, len(new_rule.questions)) < min_mapped_share
-        or Fraction(len(continued_old), len(old_rule.questions)) < min_mapped_share
-    ):
+    if not _kept_enough(old_rule, new_rule, question_map, min_mapped_share):
         reasons.append(Reason.TOO_FEW_MAPPED_QUESTIONS)
     return tuple(reasons)
+
+
+def _kept_enough(
+    old_rule: DimensionRule,
+    new_rule: DimensionRule,
+    question_map: Mapping[str, tuple[str, ...]],
+    min_mapped_share: Fraction,
+) -> bool:
+    """Whether the questionnaire kept enough of a dimension to compare it (either way)."""
+    mapped_new = sum(1 for q in new_rule.questions if question_map[q.id])
+    continued_old = {old_id for q in new_rule.questions for old_id in question_map[q.id]}
+    return (
+        Fraction(mapped_new, len(new_rule.questions)) >= min_mapped_share
+        and Fraction(len(continued_old), len(old_rule.questions)) >= min_mapped_share
+    )
+
+
+def comparable_dimensions(
+    old_rules: ScoringRules,
+    new_rules: ScoringRules,
+    maps_from: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    min_mapped_share: Fraction = DEFAULT_MIN_MAPPED_SHARE,
+) -> frozenset[str]:
+    """The dimensions whose indices can be compared across the two questionnaires, whatever
+    the answers: present in both, and kept enough (the rule ``compare`` applies). A
+    dimension of these may still lack the data for an index on one side."""
+    question_map = resolve_mapping(old_rules, new_rules, maps_from)
+    old_rules_by_id = {d.id: d for d in old_rules.dimensions}
+    return frozenset(
+        dimension.id
+        for dimension in new_rules.dimensions
+        if dimension.id in old_rules_by_id
+        and _kept_enough(old_rules_by_id[dimension.id], dimension, question_map, min_mapped_share)
+    )
 
 
 @dataclass(frozen=True)

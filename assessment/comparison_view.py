@@ -78,9 +78,11 @@ class QuestionRow:
 class DimensionRow:
     id: str
     figures: Figures
-    moved: tuple[QuestionRow, ...]
+    moved: tuple[QuestionRow, ...]  # largest contribution first, at most the limit asked
     unchanged_count: int
     contribution_to_overall: str | None
+    more_moved_count: int = 0  # moved questions past the limit
+    more_moved_contribution: str | None = None  # their contributions, added before rounding
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,10 @@ def build_comparison(
     new_questionnaire: Questionnaire,
     locale: str,
     overall_name: str,
+    moved_limit: int | None = None,
 ) -> ComparisonView:
+    """The comparison in ``locale``; with ``moved_limit``, each dimension lists only that
+    many moved questions and sums up the rest (a report's summary)."""
     questions = {q.id: q for q in new_questionnaire.questions}
     old_questions = {q.id: q for q in old_questionnaire.questions}
     names = {d.id: d.name.get(locale) for d in old_questionnaire.dimensions}
@@ -176,6 +181,8 @@ def build_comparison(
         moved = [q for q in dimension.questions if q.movement != Movement.UNCHANGED]
         moved.sort(key=lambda q: -abs(q.contribution or 0))
         share = compared.overall.contributions.get(dimension_id)
+        shown, rest = moved[:moved_limit], moved[len(moved[:moved_limit]) :]
+        rest_contributions = [q.contribution for q in rest if q.contribution is not None]
         dimension_rows.append(
             DimensionRow(
                 id=dimension_id,
@@ -184,11 +191,15 @@ def build_comparison(
                     _question_row(
                         q, questions, old_questions, old_questionnaire, new_questionnaire, locale
                     )
-                    for q in moved
+                    for q in shown
                 ),
                 unchanged_count=len(dimension.questions) - len(moved),
                 contribution_to_overall=display_contribution(share)
                 if share is not None and compared.overall.delta is not None
+                else None,
+                more_moved_count=len(rest),
+                more_moved_contribution=display_contribution(sum(rest_contributions, Fraction(0)))
+                if rest_contributions
                 else None,
             )
         )

@@ -3,11 +3,17 @@
 import re
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from assessment import create_app
 from assessment.config import TestingConfig
 from assessment.extensions import db
+
+# Machines here are shared and noisy: an example's run time says nothing about behaviour
+# (speed is measured by the scripts in bench/), so Hypothesis sets no deadline.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture(scope="session")

@@ -56,8 +56,8 @@ def test_trend_places_assessments_by_date_and_breaks_lines_at_missing_data():
 
     chart = trend(
         moments=[(0, "2024"), (100, "2025"), (400, "2026")],
-        overall=("Overall", [10.0, 30.0, 50.0]),
-        dimensions=[("Data", [20.0, None, 60.0])],
+        overall=("Overall", [10.0, 30.0, 50.0], frozenset()),
+        dimensions=[("Data", [20.0, None, 60.0], frozenset())],
         bands=[(0, 50, "Low"), (50, 100, "High")],
     )
     overall, data = chart.series
@@ -71,10 +71,30 @@ def test_trend_places_assessments_by_date_and_breaks_lines_at_missing_data():
     assert data.path.count("M") == 2  # the line breaks where data is missing
     assert data.path.count("L") == 0
     assert [name for _, _, name in chart.bands] == ["Low", "High"]
+    assert chart.break_note is None
+
+
+def test_trend_bridges_a_change_that_cannot_be_compared_with_a_dashed_segment():
+    from assessment.charts import trend
+
+    chart = trend(
+        moments=[(0, "2024"), (100, "2025"), (200, "2026")],
+        overall=("Overall", [10.0, 30.0, 50.0], frozenset()),
+        dimensions=[("Data", [20.0, 40.0, 60.0], frozenset({2}))],
+        bands=[(0, 100, "All")],
+        break_note="not comparable",
+    )
+    overall, data = chart.series
+    assert overall.bridges == ""
+    assert data.path.count("M") == 2  # 2024-2025 drawn, 2025-2026 not
+    assert data.path.count("L") == 1
+    assert data.bridges.count("M") == 1
+    assert data.bridges.startswith(f"M{data.points[1]}".replace(",", " "))
+    assert chart.break_note == "not comparable"
 
 
 def test_trend_of_a_single_assessment_is_centred():
     from assessment.charts import trend
 
-    chart = trend([(5, "2026")], ("Overall", [40.0]), [], [(0, 100, "All")])
+    chart = trend([(5, "2026")], ("Overall", [40.0], frozenset()), [], [(0, 100, "All")])
     assert chart.series[0].points[0].x == pytest.approx((chart.left + chart.right) / 2)

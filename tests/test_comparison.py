@@ -13,6 +13,7 @@ from assessment.comparison import (
     MappingProblemCode,
     Movement,
     Reason,
+    comparable_dimensions,
     compare,
     resolve_mapping,
 )
@@ -380,6 +381,17 @@ def test_dimension_with_too_few_continued_questions_is_not_comparable():
         v1, answers_v1, v2, {"a0": Level(3), "fresh": Level(4)}, min_mapped_share=Fraction(1, 4)
     )
     assert lenient.dimensions["alpha"].status is Comparability.COMPARABLE
+
+
+@given(two_versions())
+def test_comparable_dimensions_are_those_compare_finds_comparable_with_enough_data(case):
+    old_rules, old_answers, new_rules, new_answers, maps_from = case
+    comparison = compare(old_rules, old_answers, new_rules, new_answers, maps_from)
+    structural = comparable_dimensions(old_rules, new_rules, maps_from)
+    for dimension_id, dimension in comparison.dimensions.items():
+        data_reasons = {Reason.INSUFFICIENT_DATA_OLD, Reason.INSUFFICIENT_DATA_NEW}
+        kept = not set(dimension.reasons) - data_reasons
+        assert (dimension_id in structural) == kept
 
 
 def test_removed_and_added_dimensions_are_named():

@@ -25,7 +25,7 @@ from assessment.exports.service import (
 from assessment.extensions import csrf, db
 from assessment.models import Organisation
 from assessment.questionnaire.access import genuine_post, load
-from assessment.questionnaire.views import _page_context as questionnaire_page_context
+from assessment.questionnaire.views import page_context as questionnaire_page_context
 from assessment.services import assessments as service
 from assessment.templating import current_locale
 

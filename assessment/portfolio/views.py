@@ -123,7 +123,7 @@ def organisation(organisation_id: int) -> str:
         may_manage=policy.can_manage_organisation(current_user, organisation),
         assessments=history.assessments_of(organisation),
         submitted=submitted,
-        chart=history.trend_chart(submitted, latest, current_locale(), _("Overall")),
+        chart=history.trend_chart(submitted, latest, library, current_locale(), _("Overall")),
         bands=level_bands(latest, current_locale()) if latest else "",
         library=library,
     )

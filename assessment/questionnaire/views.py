@@ -49,7 +49,7 @@ bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
 
 
-def _page_context(
+def page_context(
     assessment: Assessment, questionnaire: Questionnaire, token: str
 ) -> dict[str, Any]:
     """What every page of one assessment shows. ``token`` is the link the person came by
@@ -141,7 +141,7 @@ def organisation(token: str) -> Response | str | tuple[str, int]:
         "questionnaire/organisation.html",
         form=form,
         editable=editable,
-        **_page_context(assessment, questionnaire, token),
+        **page_context(assessment, questionnaire, token),
     ), status
 
 
@@ -231,7 +231,7 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if position + 1 < len(ids) else None,
         errors=errors,
-        **_page_context(assessment, questionnaire, token),
+        **page_context(assessment, questionnaire, token),
     ), status
 
 
@@ -270,7 +270,7 @@ def review(token: str) -> Response | str:
     return render_template(
         "questionnaire/review.html",
         missing=missing,
-        **_page_context(assessment, questionnaire, token),
+        **page_context(assessment, questionnaire, token),
     )
 
 
@@ -313,5 +313,5 @@ def results(token: str) -> Response | str:
         if may_comment
         else None,
         has_logo=bool(commentary and commentary.logo_file),
-        **_page_context(assessment, questionnaire, token),
+        **page_context(assessment, questionnaire, token),
     )

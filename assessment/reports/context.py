@@ -17,17 +17,18 @@ from babel.numbers import format_percent
 from flask_babel import gettext as _
 
 from assessment.charts import TrendChart
+from assessment.comparison_view import ComparisonView, build_comparison
 from assessment.content.loader import ContentLibrary
 from assessment.content.presentation import answer_label
 from assessment.content.schema import Questionnaire
 from assessment.locales import babel_locale, html_lang
 from assessment.models import Assessment, ReportCommentary, level_of
-from assessment.numbers import display_delta, display_index
 from assessment.results import DimensionCard, LevelView, ResultsView, build_results
 from assessment.services import assessments as service
 from assessment.services import history
 
 SUMMARY_ITEMS = 3
+MOVED_QUESTIONS_SHOWN = 3  # per dimension, in the changes since the previous assessment
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,12 @@ class NextStep:
 
 
 @dataclass(frozen=True)
-class ChangeRow:
-    name: str
-    previous: str | None
-    current: str | None
-    delta: str | None  # "+4.2", "−1.0", or None when either side has no index
-    direction: int  # 1 up, -1 down, 0 unchanged or unknown
-    previous_level: int | None
-    current_level: int | None
-
-
-@dataclass(frozen=True)
 class History:
     dates: tuple[str, ...]
     chart: TrendChart
     previous_date: str
-    changes: tuple[ChangeRow, ...]
+    previous_version: int
+    changes: ComparisonView  # since the previous submitted assessment
 
 
 @dataclass(frozen=True)
@@ -167,50 +158,26 @@ def _next_steps(results: ResultsView) -> tuple[NextStep, ...]:
     )
 
 
-def _change(name: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> ChangeRow:
-    previous = before.get("index") if before else None
-    current = after.get("index") if after else None
-    delta = None
-    direction = 0
-    if previous is not None and current is not None:
-        delta = display_delta(previous, current)
-        direction = {"+": 1, "−": -1}.get(delta[0], 0)
-    return ChangeRow(
-        name=name,
-        previous=display_index(previous) if previous is not None else None,
-        current=display_index(current) if current is not None else None,
-        delta=delta,
-        direction=direction,
-        previous_level=before.get("level") if before else None,
-        current_level=after.get("level") if after else None,
-    )
-
-
-def _history(
-    assessment: Assessment,
-    questionnaire: Questionnaire,
-    results: ResultsView,
-    locale: str,
-) -> History | None:
-    earlier = service.submitted_history(assessment)
-    if len(earlier) < 2:
+def _history(assessment: Assessment, library: ContentLibrary, locale: str) -> History | None:
+    """The trend up to this assessment, and what changed since the previous one, question
+    by question (the largest movements of each dimension; the rest summed up)."""
+    submitted = history.submitted_up_to(assessment)
+    if len(submitted) < 2:
         return None
-    chart = history.trend_chart(earlier, questionnaire, locale, _("Overall"))
+    questionnaire = service.questionnaire_of(assessment, library)
+    chart = history.trend_chart(submitted, questionnaire, library, locale, _("Overall"))
     dates = [label for _x, label in chart.x_ticks]
-    dimension_ids = [d.id for d in questionnaire.dimensions]
-    before, after = earlier[-2].result, earlier[-1].result
-    changes = [
-        _change(_("Overall"), before["overall"], after["overall"]),
-        *(
-            _change(part.name, before["parts"].get(p.id), after["parts"].get(p.id))
-            for p, part in zip(questionnaire.parts, results.parts, strict=True)
-        ),
-        *(
-            _change(card.name, before["dimensions"].get(d), after["dimensions"].get(d))
-            for d, card in zip(dimension_ids, results.dimensions, strict=True)
-        ),
-    ]
-    return History(tuple(dates), chart, dates[-2], tuple(changes))
+    previous = submitted[-2]
+    compared, old_questionnaire, new_questionnaire = history.compare(previous, assessment, library)
+    changes = build_comparison(
+        compared,
+        old_questionnaire,
+        new_questionnaire,
+        locale,
+        _("Overall"),
+        moved_limit=MOVED_QUESTIONS_SHOWN,
+    )
+    return History(tuple(dates), chart, dates[-2], previous.questionnaire_version, changes)
 
 
 def build_report_context(
@@ -263,7 +230,7 @@ def build_report_context(
         sections=_sections(
             questionnaire, results, assessment, commentary.dimension_notes or {}, locale
         ),
-        history=_history(assessment, questionnaire, results, locale),
+        history=_history(assessment, library, locale),
         levels=tuple(
             LevelView(n, level.name.get(locale), level.meaning.get(locale))
             for n, level in enumerate(questionnaire.levels, start=1)

@@ -160,24 +160,6 @@ def scoring_answers(assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
-def submitted_history(assessment: Assessment) -> list[Assessment]:
-    """The organisation's submitted assessments up to and including this one, oldest first."""
-    if assessment.submitted_at is None or assessment.organisation_id is None or assessment.is_sheet:
-        return []
-    return list(
-        db.session.execute(
-            select(Assessment)
-            .where(
-                Assessment.organisation_id == assessment.organisation_id,
-                Assessment.status == AssessmentStatus.SUBMITTED,
-                Assessment.of_organisation_level(),
-                Assessment.submitted_at <= assessment.submitted_at,
-            )
-            .order_by(Assessment.submitted_at, Assessment.id)
-        ).scalars()
-    )
-
-
 def answered_question_ids(assessment: Assessment) -> set[str]:
     """Questions with an answer: a level, "not applicable" or "don't know"."""
     return {a.question_id for a in assessment.answers if a.value is not None}

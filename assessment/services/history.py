@@ -56,25 +56,71 @@ def submitted_of(organisation: Organisation) -> list[Assessment]:
     )
 
 
+def submitted_up_to(assessment: Assessment) -> list[Assessment]:
+    """The organisation's submitted assessments up to and including this one, oldest
+    first; empty for a draft or a respondent's sheet."""
+    if assessment.submitted_at is None or assessment.organisation is None or assessment.is_sheet:
+        return []
+    return [
+        a
+        for a in submitted_of(assessment.organisation)
+        if a.submitted_at <= assessment.submitted_at
+    ]
+
+
+def _breaks(
+    submitted: list[Assessment], library: ContentLibrary
+) -> tuple[frozenset[int], dict[str, frozenset[int]]]:
+    """Where the overall line and each dimension's cannot be compared with the assessment
+    before: positions ``i`` whose questionnaire kept too little of the one at ``i - 1``."""
+    overall: set[int] = set()
+    dimensions: dict[str, set[int]] = {}
+    questionnaires = [service.questionnaire_of(a, library) for a in submitted]
+    for i in range(1, len(submitted)):
+        old, new = questionnaires[i - 1], questionnaires[i]
+        if (old.id, old.version) == (new.id, new.version):
+            continue
+        kept = comparison.comparable_dimensions(
+            old.scoring_rules, new.scoring_rules, library.question_mapping(old, new)
+        )
+        if not kept:
+            overall.add(i)
+        for dimension in new.dimensions:
+            if dimension.id not in kept:
+                dimensions.setdefault(dimension.id, set()).add(i)
+    return frozenset(overall), {key: frozenset(value) for key, value in dimensions.items()}
+
+
 def trend_chart(
-    submitted: list[Assessment], questionnaire: Questionnaire, locale: str, overall_label: str
+    submitted: list[Assessment],
+    questionnaire: Questionnaire,
+    library: ContentLibrary,
+    locale: str,
+    overall_label: str,
 ) -> TrendChart | None:
     """The overall index and each dimension's over the submitted assessments (oldest
     first), with the level bands of ``questionnaire`` behind, dated and named in
-    ``locale`` (the page's, or a report's); None without any."""
+    ``locale`` (the page's, or a report's), and a dashed bridge where a questionnaire
+    version changed a dimension too much to compare; None without any."""
     if not submitted:
         return None
     language = babel_locale(locale)
     dates = [format_date(a.submitted_at, "medium", locale=language) for a in submitted]
+    overall_breaks, dimension_breaks = _breaks(submitted, library)
     return trend(
         moments=[
             (a.submitted_at.timestamp(), label) for a, label in zip(submitted, dates, strict=True)
         ],
-        overall=(overall_label, [a.result["overall"]["index"] for a in submitted]),
+        overall=(
+            overall_label,
+            [a.result["overall"]["index"] for a in submitted],
+            overall_breaks,
+        ),
         dimensions=[
             (
                 dimension.name.get(locale),
                 [a.result["dimensions"].get(dimension.id, {}).get("index") for a in submitted],
+                dimension_breaks.get(dimension.id, frozenset()),
             )
             for dimension in questionnaire.dimensions
         ],
@@ -82,7 +128,14 @@ def trend_chart(
             (float(low), float(high), level.name.get(locale))
             for low, high, level in band_bounds(questionnaire)
         ],
+        break_note=str(BREAK_NOTE),
     )
+
+
+BREAK_NOTE = _l(
+    "Dashed: the questionnaire changed too much between these two assessments to compare"
+    " this index."
+)
 
 
 class NotComparableError(NotFoundError):

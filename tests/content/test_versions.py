@@ -349,6 +349,49 @@ def test_mapping_across_two_steps_composes_them(tmp_path):
     assert library.question_mapping(v3, v1)["data_risk_compliance"] == ("data_privacy",)
 
 
+def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_path):
+    from datetime import UTC, datetime
+
+    from assessment.models import Assessment
+    from assessment.services import history
+
+    folder = with_reference_data(tmp_path)
+    shutil.copy(V1, folder / V1.name)
+    shutil.copy(V2, folder / V2.name)
+    (folder / "published.lock").write_text(json.dumps(shipped_lock()), encoding="utf-8")
+    data = {**v2_data(), "version": 3, "status": "draft"}
+    for dimension in data["dimensions"]:
+        for question in dimension["questions"]:
+            question.pop("maps_from", None)  # version 2's own mapping is to version 1
+            if dimension["id"] == "cost":
+                question["maps_from"] = []  # every cost question is new: nothing to compare
+    write(folder, data, "iiai-maturity-v3.yaml")
+    library = load_library(folder)
+    v3 = library.get("iiai-maturity", 3)
+
+    def submitted(version, year, index):
+        dimensions = {d.id: {"index": index} for d in v3.dimensions}
+        return Assessment(
+            questionnaire_id="iiai-maturity",
+            questionnaire_version=version,
+            submitted_at=datetime(year, 6, 1, tzinfo=UTC),
+            result={"overall": {"index": index}, "dimensions": dimensions},
+        )
+
+    assessments = [submitted(1, 2024, 20.0), submitted(2, 2025, 30.0), submitted(3, 2026, 45.0)]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        chart = history.trend_chart(assessments, v3, library, "en", "Overall")
+    lines = {series.label: series for series in chart.series}
+    cost_line = lines[next(d.name.en for d in v3.dimensions if d.id == "cost")]
+    model_line = lines[next(d.name.en for d in v3.dimensions if d.id == "model")]
+    assert cost_line.path.count("L") == 1  # 2024 to 2025 drawn; 2025 to 2026 not
+    assert cost_line.bridges.count("M") == 1  # but bridged with a dashed line
+    assert model_line.path.count("L") == 2
+    assert model_line.bridges == ""
+    assert lines["Overall"].bridges == ""
+    assert "changed too much" in chart.break_note
+
+
 def test_different_questionnaires_have_no_counterparts(library):
     v2 = library.get("iiai-maturity", 2)
     other = v2.model_copy(update={"id": "another-questionnaire"})

@@ -72,6 +72,34 @@ def test_report_shows_the_history_of_three_assessments(client, demo):
     assert "Changes since the previous assessment" in text
 
 
+def test_report_explains_each_dimensions_change_by_its_largest_question_movements(
+    app, client, demo
+):
+    from assessment.content.registry import current_library
+    from assessment.extensions import db
+    from assessment.models import Assessment
+    from assessment.numbers import display_contribution
+    from assessment.services import history
+
+    assessment_id, token, _ = demo
+    with app.app_context():
+        newest = db.session.get(Assessment, assessment_id)
+        previous = history.submitted_up_to(newest)[-2]
+        compared, _old, questionnaire = history.compare(previous, newest, current_library())
+        prompts = {q.id: q.prompt.en for q in questionnaire.questions}
+    text = " ".join(pdf_text(download(client, token, "en")).split())
+    assert "What moved, question by question" in text
+    for dimension in compared.dimensions.values():
+        moved = sorted(
+            (q for q in dimension.questions if q.contribution and q.question_id),
+            key=lambda q: -abs(q.contribution),
+        )
+        if moved:  # the largest movement is named, with its effect on the index
+            top = moved[0]
+            assert " ".join(prompts[top.question_id].split()) in text
+            assert display_contribution(top.contribution) in text
+
+
 def test_chinese_report_embeds_one_subset_cjk_font(client, demo, tmp_path):
     _, token, _ = demo
     path = tmp_path / "report.pdf"
