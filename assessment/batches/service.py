@@ -296,9 +296,13 @@ def _finish(
 
 def failure_message(item: ReportBatchItem) -> str:
     """Why a report failed, and how often it was tried, in the current language."""
-    message = str(FAILURE_MESSAGES.get(item.failure_reason or "error", FAILURE_MESSAGES["error"]))
-    tried = ngettext("Tried %(num)d time.", "Tried %(num)d times.", item.attempts)
-    return f"{message} {tried}"
+    reason = FAILURE_MESSAGES.get(item.failure_reason or "error", FAILURE_MESSAGES["error"])
+    return ngettext(
+        "%(reason)s Tried %(num)d time.",
+        "%(reason)s Tried %(num)d times.",
+        item.attempts,
+        reason=str(reason),
+    )
 
 
 @dataclass(frozen=True)
