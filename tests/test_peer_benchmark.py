@@ -1,5 +1,7 @@
 """The peer benchmark on an organisation's page: threshold, who counts, anonymity."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from assessment.models import AuditEvent, Membership, Organisation
 from assessment.services import accounts
 from assessment.services import assessments as service
 from tests.conftest import form_token
+from tests.reports.conftest import consultant_client, demo  # noqa: F401 - fixtures
 
 PASSWORD = "a long enough password"
 ENGLISH = {"Accept-Language": "en"}
@@ -116,3 +119,21 @@ def test_only_managers_change_the_consent_and_it_is_audited(app, owner):
     assert bad.status_code == 302
     with app.app_context():
         assert db.session.get(Organisation, owner.organisation_id).benchmark_consent is True
+
+
+def test_demo_consultant_sees_the_first_clients_percentiles_among_its_six_peers(
+    app, runner, consultant_client
+):
+    from assessment.services.demo import read_demo
+
+    with app.app_context():
+        demo = read_demo(Path(app.config["CONTENT_DIR"]))
+        first = db.session.execute(
+            select(Organisation).where(Organisation.name == demo.organisations[0].name)
+        ).scalar_one()
+    page = consultant_client.get(f"/organisations/{first.id}", headers=ENGLISH)
+    section = page.get_data(as_text=True).split('id="peers"')[1].split("</section>")[0]
+    assert section.count("6 organisations") == 7  # overall and six dimensions
+    assert "Too few peers" not in section
+    for peer in demo.peers:
+        assert peer.name not in section

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -48,6 +48,19 @@ class DemoOrganisation(BaseModel):
     levels: dict[str, Annotated[list[Annotated[int, Field(ge=1, le=5)]], Field(min_length=3)]]
 
 
+class DemoPeer(BaseModel):
+    """A company of the first organisation's industry and size band that assessed itself
+    once and agreed to be counted among peers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    region: str
+    respondent: str
+    age_days: Annotated[int, Field(ge=1, le=365)]
+    levels: dict[str, Annotated[int, Field(ge=1, le=5)]]
+
+
 class DemoConsultant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,6 +81,7 @@ class DemoData(BaseModel):
 
     firm: DemoFirm
     organisations: list[DemoOrganisation]
+    peers: list[DemoPeer] = []
 
 
 def read_demo(content_dir: Path) -> DemoData:
@@ -136,8 +150,40 @@ def load_demo(
         if entry.draft_in_progress:
             created.append(_create(questionnaire, entry, organisation, history[-1], rng, share=0.5))
     _engage_demo_firm(demo.firm, {a.organisation_id for a in created})
+    if demo.organisations:
+        created.extend(_peers(questionnaire, demo.organisations[0], demo.peers, rng, now))
     db.session.commit()
     log.info("loaded %d demo assessments", len(created))
+    return created
+
+
+def _peers(
+    questionnaire: Questionnaire,
+    like: DemoOrganisation,
+    peers: list[DemoPeer],
+    rng: random.Random,
+    now: datetime,
+) -> list[Assessment]:
+    """One submitted assessment for each peer, in the industry and size band of ``like``,
+    consenting to the benchmark."""
+    created = []
+    for peer in peers:
+        entry = like.model_copy(
+            update={
+                "name": peer.name,
+                "region": peer.region,
+                "respondent": peer.respondent,
+                "respondents": [],
+                "draft_in_progress": False,
+            }
+        )
+        assessment = _create(questionnaire, entry, None, peer.levels, rng)
+        assessment.organisation.benchmark_consent = True
+        service.submit(assessment, questionnaire)
+        when = now - timedelta(days=peer.age_days)
+        assessment.created_at = when - timedelta(days=3)
+        assessment.updated_at = assessment.submitted_at = when
+        created.append(assessment)
     return created
 
 
