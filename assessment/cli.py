@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assessment import scoring
 from assessment.content import loader
@@ -45,12 +46,26 @@ def cli_locale() -> str:
 
 
 def localized_command(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Messages in the terminal's language, and a database that is not ready (not
+    reachable, or without its tables) as one clear line instead of a traceback."""
+
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with force_locale(cli_locale()):
-            return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except (OperationalError, ProgrammingError) as error:
+                fail([database_not_ready(error)], EXIT_DATABASE)
+                raise  # unreachable: fail() exits
 
     return wrapper
+
+
+def database_not_ready(error: OperationalError | ProgrammingError) -> str:
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return _("The database has no tables yet: run 'flask db upgrade' first.")
+    return _("The database cannot be used: %(reason)s", reason=reason)
 
 
 def fail(lines: list[str], code: int) -> None:

@@ -189,3 +189,16 @@ def test_score_refuses_json_it_cannot_read_without_a_traceback(runner, text):
     assert result.exit_code == 2
     assert "nested too deeply or has too long a number" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["demo"], ["assessments", "list"], ["report", "1"]])
+def test_commands_on_a_database_without_tables_say_to_migrate_first(tmp_path, command):
+    from assessment import create_app
+    from assessment.config import TestingConfig
+
+    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/new.db"})
+    result = app.test_cli_runner().invoke(args=command, env={"LANG": "en"})
+    assert result.exit_code == 4
+    assert "The database has no tables yet: run 'flask db upgrade' first." in result.output
+    assert "Traceback" not in result.output
