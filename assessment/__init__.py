@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, request, session
 
 from assessment import locales
-from assessment.config import ROOT, Config
+from assessment.config import ROOT, Config, environment_config, refuse_unusable_configuration
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -24,15 +24,22 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(Config)
+    if config is None:
+        config = environment_config()  # APP_ENV=production: ProductionConfig
     if isinstance(config, dict):
         app.config.from_mapping(config)
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    refuse_unusable_configuration(app.config)  # production: no SQLite, no generated key
     _init_secret_key(app)
     _init_database_url(app)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+
+    from assessment.serving import init_serving
+
+    init_serving(app)  # first, so that every request gets its id and access line
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -51,6 +58,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.batches.views import bp as batches_bp
     from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.exports.views import bp as exports_bp
+    from assessment.health.views import bp as health_bp
     from assessment.home.views import bp as home_bp
     from assessment.people.views import bp as people_bp
     from assessment.portfolio.views import bp as portfolio_bp
@@ -75,6 +83,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(batches_bp)
+    app.register_blueprint(health_bp)
     warn_if_slow_fonts()
     register_error_handlers(app)
     refuse_oversized_requests(app)

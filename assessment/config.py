@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -19,6 +20,7 @@ def database_url_from_env(default: str | None) -> str | None:
 
 
 class Config:
+    APP_ENV = "development"  # APP_ENV=production selects ProductionConfig
     SECRET_KEY = os.environ.get("SECRET_KEY")  # else generated and kept in instance/
     SQLALCHEMY_DATABASE_URI = database_url_from_env(None)  # else SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
@@ -47,6 +49,19 @@ class Config:
     BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "json" or "text"; unset: JSON lines in production, Flask's own logging otherwise.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # How many proxies (load balancer, nginx) sit in front of the app: their
+    # X-Forwarded-For/-Proto/-Host are then trusted, for client addresses and HTTPS.
+    TRUSTED_PROXY_COUNT = os.environ.get("TRUSTED_PROXY_COUNT", "0")
+
+
+class ProductionConfig(Config):
+    """``APP_ENV=production``: PostgreSQL and a real secret are required, logs are JSON."""
+
+    APP_ENV = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or "json"
 
 
 class TestingConfig(Config):
@@ -54,3 +69,162 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
     REDIS_URL = None  # batches run in the request; tests that want Redis set it
+
+
+ENVIRONMENTS: dict[str, type[Config]] = {"development": Config, "production": ProductionConfig}
+SECRET_KEY_MIN_LENGTH = 32
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"changeme", "change-me", "change_me", "secret", "secret-key", "dev", "development"}
+    | {TestingConfig.SECRET_KEY}
+)
+MAX_TRUSTED_PROXIES = 10
+MIN_DISTINCT_KEY_CHARACTERS = 8
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigurationError(SystemExit):
+    """The app cannot start with this configuration; each problem is one line saying what
+    to set. A ``SystemExit``: gunicorn, the flask command and python all stop with these
+    lines and a non-zero status, and no traceback."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def environment_config() -> type[Config]:
+    """The configuration ``APP_ENV`` names: development (the default) or production."""
+    name = (os.environ.get("APP_ENV") or "development").strip().lower()
+    if name not in ENVIRONMENTS:
+        _ = _operator_translations().gettext
+        raise ConfigurationError(
+            [
+                _(
+                    "Configuration error: APP_ENV is '%(value)s'; it must be 'development' "
+                    "or 'production'."
+                )
+                % {"value": name}
+            ]
+        )
+    return ENVIRONMENTS[name]
+
+
+def whole_number_from_env(name: str, default: int, smallest: int = 1, largest: int = 1000) -> int:
+    """An environment variable holding a whole number (``gunicorn.conf.py``'s settings)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not smallest <= int(value) <= largest:
+        _ = _operator_translations().gettext
+        raise ConfigurationError(
+            [
+                _(
+                    "Configuration error: %(name)s is '%(value)s'; it must be a whole number "
+                    "from %(smallest)s to %(largest)s."
+                )
+                % {"name": name, "value": value, "smallest": smallest, "largest": largest}
+            ]
+        )
+    return int(value)
+
+
+def refuse_unusable_configuration(config: Mapping[str, Any]) -> None:
+    """Raise ``ConfigurationError`` listing every problem, before anything is started."""
+    problems = configuration_problems(config)
+    if problems:
+        raise ConfigurationError(problems)
+
+
+def configuration_problems(config: Mapping[str, Any]) -> list[str]:
+    """What must change before the app may start, one line each, in the operator's language.
+
+    Production needs PostgreSQL and a real secret key: a key generated into ``instance/``
+    would differ between servers, and SQLite cannot be shared between them.
+    """
+    _ = _operator_translations().gettext
+    problems = []
+    proxies = str(config.get("TRUSTED_PROXY_COUNT") or "0").strip()
+    if not (proxies.isdigit() and int(proxies) <= MAX_TRUSTED_PROXIES):
+        problems.append(
+            _(
+                "Configuration error: TRUSTED_PROXY_COUNT is '%(value)s'; it must be the number "
+                "of proxies in front of the app, from 0 to %(max)s."
+            )
+            % {"value": proxies, "max": MAX_TRUSTED_PROXIES}
+        )
+    log_format = config.get("LOG_FORMAT")
+    if log_format not in (None, "", "json", "text"):
+        problems.append(
+            _("Configuration error: LOG_FORMAT is '%(value)s'; it must be 'json' or 'text'.")
+            % {"value": log_format}
+        )
+    level = str(config.get("LOG_LEVEL") or "INFO")
+    if level.upper() not in LOG_LEVELS:
+        problems.append(
+            _("Configuration error: LOG_LEVEL is '%(value)s'; it must be one of %(levels)s.")
+            % {"value": level, "levels": ", ".join(LOG_LEVELS)}
+        )
+    if config.get("APP_ENV") != "production":
+        return problems
+    key = config.get("SECRET_KEY") or ""
+    # A known placeholder, or a long run of a few characters ("xxxx...").
+    placeholder = key.strip().lower() in PLACEHOLDER_SECRET_KEYS or (
+        len(key) >= SECRET_KEY_MIN_LENGTH and len(set(key)) < MIN_DISTINCT_KEY_CHARACTERS
+    )
+    if not key:
+        problems.append(
+            _(
+                "Configuration error: SECRET_KEY is not set. In production it must be a random "
+                "value of at least %(length)s characters, for example the output of: "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+            % {"length": SECRET_KEY_MIN_LENGTH}
+        )
+    elif placeholder:
+        problems.append(
+            _(
+                "Configuration error: SECRET_KEY is a placeholder, not a secret. Set it to a "
+                "random value of at least %(length)s characters."
+            )
+            % {"length": SECRET_KEY_MIN_LENGTH}
+        )
+    elif len(key) < SECRET_KEY_MIN_LENGTH:
+        problems.append(
+            _(
+                "Configuration error: SECRET_KEY has %(actual)s characters; in production it "
+                "must have at least %(length)s."
+            )
+            % {"actual": len(key), "length": SECRET_KEY_MIN_LENGTH}
+        )
+    url = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not url:
+        problems.append(
+            _(
+                "Configuration error: DATABASE_URL is not set. In production it must point to "
+                "PostgreSQL (postgresql://user:password@host:5432/name)."
+            )
+        )
+    elif url.startswith("sqlite"):
+        problems.append(
+            _(
+                "Configuration error: DATABASE_URL points to SQLite, which is for development "
+                "only. In production use PostgreSQL (postgresql://user:password@host:5432/name)."
+            )
+        )
+    elif not url.startswith("postgresql"):
+        problems.append(
+            _(
+                "Configuration error: DATABASE_URL must point to PostgreSQL "
+                "(postgresql://user:password@host:5432/name)."
+            )
+        )
+    return problems
+
+
+def _operator_translations() -> Any:
+    """The interface catalogue in the terminal's language, before any app exists."""
+    from babel.support import Translations
+
+    from assessment.cli import cli_locale
+
+    return Translations.load(str(PACKAGE / "translations"), [cli_locale()])

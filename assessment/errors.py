@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assessment.extensions import db
+from assessment.serving import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def register_error_handlers(app: Flask) -> None:
             log.error(
                 "server error on %s %s",
                 request.method,
-                request.path,
+                loggable_path(request.path),
                 exc_info=getattr(error, "original_exception", None) or error,
             )
         message = http_error_message(status)
