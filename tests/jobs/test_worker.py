@@ -1,5 +1,7 @@
 """Batches of reports on Redis, made by a real ``flask worker`` in a process of its own."""
 
+import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -109,6 +111,52 @@ def test_in_a_worker_a_report_that_cannot_be_saved_is_retried_then_fails(redis_a
     assert now["state"] == "failed"
     assert now["failures"][0]["message"] == (
         "The report could not be saved on the server. Tried 3 times."
+    )
+
+
+def children_of(pid):
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_a_report_whose_work_horse_is_killed_is_retried_then_fails_as_interrupted(redis_app):
+    """As when the kernel kills a report that takes too much memory: SIGKILL, no word."""
+    world = build_world(redis_app)
+    client = client_as(redis_app, "consultant")
+    page = f"/organisations/{world['beta']}"
+    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
+
+    def attempt():
+        with redis_app.app_context():
+            item = db.session.execute(select(ReportBatchItem)).scalar_one()
+            return item.state, item.attempts
+
+    killed = 0
+    with subprocess.Popen(**worker_command(redis_app)) as worker:
+        deadline = time.monotonic() + 300
+        while killed < 3 and time.monotonic() < deadline:
+            horses = children_of(worker.pid)  # a burst worker forks only its work horse
+            if attempt() == ("running", killed + 1) and horses:
+                os.kill(horses[0], signal.SIGKILL)
+                killed += 1
+            time.sleep(0.05)
+        output, _errors = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output
+    assert killed == 3
+    assert output.count("Work-horse terminated unexpectedly") == 3
+    assert attempt() == ("failed", 3)
+    now = progress(client, path)
+    assert now["state"] == "failed"
+    assert now["failures"][0]["message"] == (
+        "The worker making this report stopped before it was done. Tried 3 times."
     )
 
 
