@@ -57,7 +57,7 @@ def open_page(browser, locale, **options):
     """A new browser context (a fresh browser: no cookies) in ``locale``, and its page."""
     context = browser.new_context(locale=locale, **options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a busy machine with two cores serves pages slowly
     return page
 
 

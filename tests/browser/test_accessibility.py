@@ -46,22 +46,26 @@ def describe(violations_by_page: dict[str, list[dict]]) -> str:
 
 @pytest.fixture
 def demo_world(app, runner):
-    """The demo data and an admin; returns a submitted assessment's link and an
-    organisation the demo consultant serves."""
+    """The demo data and an admin; returns the newest submitted assessment's link of the
+    first demo organisation, which the demo consultant serves, and the organisation's id."""
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         accounts.create_user(*ADMIN, role="admin")
+        organisation = (
+            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
+        )
         submitted = (
             db.session.execute(
                 select(Assessment)
-                .where(Assessment.status == "submitted", Assessment.of_organisation_level())
-                .order_by(Assessment.id.desc())
+                .where(
+                    Assessment.organisation_id == organisation.id,
+                    Assessment.status == "submitted",
+                    Assessment.of_organisation_level(),
+                )
+                .order_by(Assessment.submitted_at.desc())
             )
             .scalars()
             .first()
-        )
-        organisation = (
-            db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
         )
         return submitted.resume_token, organisation.id
 

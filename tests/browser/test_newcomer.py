@@ -20,6 +20,7 @@ from tests.questionnaire.test_flow import stored_answers
 ORGANISATION_NAMES = {"zh-CN": "东莞精工模具有限公司", "en-GB": "Harbourside Tooling Ltd"}
 COMMENT = {"zh-CN": "仅限东莞工厂", "en-GB": "Only in the Dongguan plant"}
 LEAVE_AT = 3  # the dimension page on which the newcomer leaves, half answered
+PDF_TIMEOUT = 60_000  # milliseconds: WeasyPrint takes seconds, more on a busy machine
 
 
 def planned_answers(questionnaire):
@@ -168,8 +169,8 @@ def test_a_newcomer_completes_resumes_submits_and_downloads_the_report(
 
     # The report in the page's new language, downloaded by its button.
     button = "Report in English (PDF)" if other == "en" else "Report in Chinese (PDF)"
-    with page.expect_download() as download:
-        page.get_by_role("link", name=other_ui(button)).click()
+    with page.expect_download(timeout=PDF_TIMEOUT) as download:
+        page.get_by_role("link", name=other_ui(button)).click(timeout=PDF_TIMEOUT)
     assert download.value.suggested_filename.endswith(".pdf")
     words = pdf_words(Path(download.value.path()).read_bytes())
     assert "".join(organisation_name.split()) in words
