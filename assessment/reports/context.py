@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_percent
 from flask_babel import gettext as _
 
@@ -61,7 +62,7 @@ class NextStep:
 
 @dataclass(frozen=True)
 class History:
-    dates: tuple[str, ...]
+    dates: str  # every submitted assessment's date, as a list in the report's language
     chart: TrendChart
     previous_date: str
     previous_version: int
@@ -177,7 +178,13 @@ def _history(assessment: Assessment, library: ContentLibrary, locale: str) -> Hi
         _("Overall"),
         moved_limit=MOVED_QUESTIONS_SHOWN,
     )
-    return History(tuple(dates), chart, dates[-2], previous.questionnaire_version, changes)
+    return History(
+        format_list(dates, locale=babel_locale(locale)),
+        chart,
+        dates[-2],
+        previous.questionnaire_version,
+        changes,
+    )
 
 
 def build_report_context(
