@@ -42,6 +42,8 @@ ACTIONS = {
     "firm.created": _l("created a consulting firm"),
     "export.generated": _l("exported assessment data"),
     "answers.imported": _l("imported answers from a file"),
+    # Kept after the organisation and its other events are gone: its id, and no name.
+    "organisation.deleted": _l("deleted an organisation and all its data"),
 }
 CHANNELS = {
     "account": _l("signed in"),
@@ -96,7 +98,7 @@ def record_for_organisation(
     )
 
 
-ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created")
+ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created", "organisation.deleted")
 
 
 def administration_events(limit: int = 100) -> list[AuditEvent]:

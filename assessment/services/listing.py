@@ -1,14 +1,14 @@
-"""Assessments as plain rows, for the command line and exports."""
+"""Assessments and organisations as plain rows, for the command line and exports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.models import Assessment, Organisation
 from assessment.numbers import display_index
 
 
@@ -43,3 +43,29 @@ def assessment_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def organisation_rows() -> list[dict[str, Any]]:
+    """Every organisation with how many assessments it has (respondents' sheets apart)."""
+    counts = (
+        select(Assessment.organisation_id, func.count(Assessment.id).label("assessments"))
+        .where(Assessment.of_organisation_level())
+        .group_by(Assessment.organisation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Organisation, func.coalesce(counts.c.assessments, 0))
+        .outerjoin(counts, counts.c.organisation_id == Organisation.id)
+        .order_by(Organisation.id)
+    )
+    return [
+        {
+            "id": organisation.id,
+            "name": organisation.name,
+            "industry": organisation.industry,
+            "size_band": organisation.size_band,
+            "assessments": assessments,
+            "created_at": organisation.created_at.isoformat(),
+        }
+        for organisation, assessments in rows
+    ]
