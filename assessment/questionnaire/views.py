@@ -247,12 +247,12 @@ def autosave(token: str) -> tuple[Response, int]:
     value, comment = body.get("value", ""), body.get("comment", "")
     if not isinstance(value, str) or not isinstance(comment, str):
         return jsonify(error=_("Not saved: the request was not understood.")), 400
-    service.save_answers(
+    answered = service.save_answers(
         assessment,
         questionnaire,
         {body["question_id"]: service.PostedAnswer(value=value, comment=comment)},
     )
-    progress = service.progress(assessment, questionnaire)
+    progress = service.progress_from(answered, questionnaire)
     return jsonify(
         saved=True,
         answered=progress.answered,
