@@ -20,6 +20,7 @@ FOCUS = """() => {
   const x = box.left + box.width / 2, y = box.top + box.height / 2;
   const onTop = document.elementFromPoint(x, y);
   return {
+    element: element.outerHTML.slice(0, 100),
     outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
     colour: style.outlineColor, background: background,
     unobscured: onTop !== null && (onTop === element || element.contains(onTop)
@@ -45,8 +46,10 @@ def contrast(first, second):
 
 
 def expect_visible_focus(page, what):
-    """A focus outline at least 2px wide, 3:1 against what is behind it, not hidden."""
+    """A focus outline at least 2px wide, 3:1 against what is behind it, on screen and not
+    covered by anything."""
     focus = page.evaluate(FOCUS)
+    what = f"{what}, {focus['element']}"
     assert focus["outline"] != "none", f"{what}: no focus outline"
     assert focus["width"] >= 2, f"{what}: focus outline {focus['width']}px"
     ratio = contrast(focus["colour"], focus["background"])
@@ -57,12 +60,14 @@ def expect_visible_focus(page, what):
 
 
 def tab_to(page, selector, what, limit=60):
-    """Press Tab until the element matching ``selector`` has the focus."""
+    """Press Tab until the element matching ``selector`` has the focus, seeing the focus
+    on every element on the way."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
             expect_visible_focus(page, what)
             return
+        expect_visible_focus(page, f"on the way to {what}")
     pytest.fail(f"{what} ({selector}) cannot be reached with Tab")
 
 
