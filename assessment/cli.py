@@ -579,8 +579,16 @@ def delete_organisation_command(organisation_id: str, yes: bool) -> None:
         )
     try:
         plan = deletion_plan(int(organisation_id))
-    except OrganisationNotFoundError as error:
-        fail([f"{error.message} {_('See flask organisations list.')}"], EXIT_BAD_INPUT)
+    except OrganisationNotFoundError:
+        fail(
+            [
+                _(
+                    "No organisation with id %(id)s (see 'flask organisations list').",
+                    id=organisation_id,
+                )
+            ],
+            EXIT_BAD_INPUT,
+        )
     click.echo(
         _(
             "Organisation #%(id)s (%(name)s): %(assessments)s assessment(s) and respondents' "

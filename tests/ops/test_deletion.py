@@ -244,7 +244,7 @@ def test_delete_goes_ahead_when_confirmed(app, runner, demo_organisation):
         ("abc", "ORG_ID must be an organisation's id, a whole number such as 12, not 'abc'"),
         ("-3", "ORG_ID must be an organisation's id, a whole number such as 12, not '-3'"),
         ("1.5", "ORG_ID must be an organisation's id, a whole number such as 12, not '1.5'"),
-        ("999999", "There is no organisation with id 999999. See flask organisations list."),
+        ("999999", "No organisation with id 999999 (see 'flask organisations list')."),
     ],
 )
 def test_delete_refuses_an_id_that_names_no_organisation(app, runner, argument, message):
