@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from assessment.extensions import db
+from assessment.extensions import db, login_manager
 from assessment.serving import loggable_path
 
 log = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class AssessmentError(Exception):
@@ -83,6 +87,31 @@ def register_error_handlers(app: Flask) -> None:
             "error.html", message=error.message, status=error.status_code
         ), error.status_code
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_unavailable(
+        error: SQLAlchemyError,
+    ) -> tuple[Response | str, int, dict[str, str]]:
+        """The database is down, restarting or dropped the connection: a 503 asking to try
+        again, never a 500. Nothing to repair: the pool pings each connection before use
+        and opens a new one once the database answers."""
+        # The page must not need the database: whoever is signed in is shown signed out
+        # on it (their session is kept), instead of loading their account and failing.
+        g._login_user = login_manager.anonymous_user()
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        log.warning(
+            "database unavailable on %s %s: %s",
+            request.method,
+            loggable_path(request.path),
+            _first_line(error),
+        )
+        message = http_error_message(503)
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        if _wants_json():
+            return {"error": str(message)}, 503, headers
+        return render_template("error.html", message=message, status=503), 503, headers
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
         status = error.code or 500
@@ -100,6 +129,13 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("error.html", message=message, status=status), status
 
 
+def _first_line(error: SQLAlchemyError) -> str:
+    """The driver's own message, without the statement and its parameters (answers)."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__
+
+
 def http_error_message(status: int) -> str:
     """What a person is told for an HTTP error, in their language."""
     if status == 404:
@@ -112,4 +148,9 @@ def http_error_message(status: int) -> str:
         return _l("Too many requests. Please wait a minute and try again.")
     if status < 500:
         return _l("The request could not be understood. Go back and try again.")
+    if status == 503:
+        return _l(
+            "The service is briefly unavailable, so this was not completed. What was saved "
+            "before is safe; please try again in a moment."
+        )
     return _l("Something went wrong on our side. Your saved answers are safe; please try again.")
