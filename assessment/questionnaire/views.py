@@ -65,6 +65,14 @@ def page_context(
     }
 
 
+def _to_results(token: str) -> Response:
+    """A submitted assessment shows its results; answers posted to it are refused out loud
+    (a person who pressed Save in another tab must not think they were kept)."""
+    if request.method == "POST":
+        flash(str(service.AssessmentLockedError().message), "warning")
+    return redirect(url_for("questionnaire.results", token=token))
+
+
 @bp.post("/start")
 def start() -> Response:
     questionnaire = current_library().latest_published()
@@ -99,7 +107,7 @@ def organisation(token: str) -> Response | str | tuple[str, int]:
     link-holder sees its details and gives only their own name."""
     assessment, questionnaire = load(token)
     if assessment.is_submitted:
-        return redirect(url_for("questionnaire.results", token=token))
+        return _to_results(token)
     editable = policy.can_edit_organisation_details(current_user, assessment)
     form: RespondentForm
     if editable:
@@ -164,7 +172,7 @@ def _posted_answers(
 def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]:
     assessment, questionnaire = load(token)
     if assessment.is_submitted:
-        return redirect(url_for("questionnaire.results", token=token))
+        return _to_results(token)
     ids = [d.id for d in questionnaire.dimensions]
     if dimension_id not in ids:
         raise NotFoundError(_("This questionnaire has no such section."))
