@@ -23,7 +23,6 @@ ADMIN = ("root@example.com", "an administrator's password")
 
 def blocking_violations(page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
@@ -130,6 +129,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         )
         for visit in visits:
             page = open_page(browser, locale, bypass_csp=True)  # axe is injected inline
+            page.context.add_init_script(path=AXE)  # into every page the context opens
 
             def check(name, page=page, locale=locale):
                 found[f"{name} ({locale})"] = blocking_violations(page)
