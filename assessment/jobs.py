@@ -163,7 +163,8 @@ def worker_command(burst: bool) -> None:
     with force_locale(cli_locale()):
         if not current_app.config.get("REDIS_URL"):
             click.echo(
-                _("REDIS_URL is not set: batches of reports are made by the web app itself.")
+                _("REDIS_URL is not set: batches of reports are made by the web app itself."),
+                err=True,
             )
             sys.exit(1)
         connection = redis_connection()
