@@ -69,6 +69,20 @@ def demo_world(app, runner):
         return submitted.resume_token, organisation.id
 
 
+def expect_invalid_fields_marked(page):
+    """Every field with an error has a border in the colour of its error message."""
+    marks = page.evaluate(
+        """() => [...document.querySelectorAll("[aria-invalid=true]")].map((field) => [
+          field.id,
+          getComputedStyle(field).borderTopColor,
+          getComputedStyle(document.getElementById(field.getAttribute("aria-describedby"))).color,
+        ])"""
+    )
+    assert len(marks) == 3
+    for field_id, border, error in marks:
+        assert border == error, f"#{field_id}: border {border}, error message {error}"
+
+
 def visit_as_newcomer(page, live_server, check, results_token):
     page.goto(live_server + "/")
     check("landing page")
@@ -78,6 +92,7 @@ def visit_as_newcomer(page, live_server, check, results_token):
     page.locator("form.form button.primary").click()  # nothing filled in: errors shown
     expect(page.locator("#name[aria-invalid=true]")).to_be_visible()
     check("organisation step with errors")
+    expect_invalid_fields_marked(page)
     page.locator("#name").fill("Acme Precision")
     page.locator("#industry").select_option("discrete_manufacturing")
     page.locator("#size_band").select_option("medium")
