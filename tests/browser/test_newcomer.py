@@ -73,8 +73,8 @@ def pdf_words(pdf: bytes) -> str:
 
 @pytest.mark.parametrize(
     ("locale", "javascript"),
-    [("zh-CN", True), ("en-GB", True), ("zh-CN", False)],
-    ids=["zh-CN", "en", "zh-CN-without-javascript"],
+    [("zh-CN", True), ("en-GB", True), ("zh-CN", False), ("en-GB", False)],
+    ids=["zh-CN", "en", "zh-CN-without-javascript", "en-without-javascript"],
 )
 def test_a_newcomer_completes_resumes_submits_and_downloads_the_report(
     app, runner, live_server, browser, questionnaire, locale, javascript
