@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, func, literal, select, text, update
 
 from assessment import scoring
 from assessment.content.loader import ContentLibrary
@@ -338,7 +338,8 @@ def save_answers(
 
 def _lock(assessment: Assessment, touched_at: datetime | None = None) -> None:
     """Lock the assessment row for this transaction and refuse if it has been submitted;
-    with ``touched_at``, also set its ``updated_at`` in the same statement.
+    with ``touched_at``, also move its ``updated_at`` there in the same statement (never
+    back: a save that waited for the lock may carry an earlier time than one before it).
 
     Saves and a submission of the same assessment are serialised by this lock, so no
     answer is written to an assessment after its score was fixed.
@@ -347,10 +348,11 @@ def _lock(assessment: Assessment, touched_at: datetime | None = None) -> None:
     if touched_at is None:
         statement = select(table.c.status).where(table.c.id == assessment.id).with_for_update()
     else:  # an UPDATE takes the same row lock
+        newest = func.greatest if db.session.get_bind().dialect.name == "postgresql" else func.max
         statement = (
             update(table)
             .where(table.c.id == assessment.id)
-            .values(updated_at=touched_at)
+            .values(updated_at=newest(table.c.updated_at, literal(touched_at, UTCDateTime())))
             .returning(table.c.status)
         )
     status = db.session.execute(statement).scalar_one()
