@@ -276,13 +276,16 @@ class Person:
             headers=self.headers(**{"X-CSRFToken": self.autosave_token}),
         )
 
-    def post_page(self, dimension_id: str, values: dict[str, str]) -> httpx.Response:
+    def post_page(
+        self, dimension_id: str, values: dict[str, str], comments: dict[str, str] | None = None
+    ) -> httpx.Response:
         return self.client.post(
             f"/a/{self.token}/dimension/{dimension_id}",
             data={
                 "csrf_token": self.autosave_token,
                 "action": "save",
                 **{f"q_{question}": value for question, value in values.items()},
+                **{f"c_{question}": text for question, text in (comments or {}).items()},
             },
             headers=self.headers(),
         )
