@@ -243,13 +243,21 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
     ), status
 
 
+def _json_body() -> object:
+    """The request's JSON; None when it is not JSON, or nested too deeply to read."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 @bp.post("/a/<token>/autosave")
 def autosave(token: str) -> tuple[Response, int]:
     """Save one question as it changes (JavaScript); JSON in, JSON out."""
     assessment, questionnaire = load(token)
     if not (genuine_post(request.headers.get("X-CSRFToken"))):
         return jsonify(error=_("Not saved: your session has expired. Press Save.")), 400
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not isinstance(body, dict) or not isinstance(body.get("question_id"), str):
         return jsonify(error=_("Not saved: the request was not understood.")), 400
     value, comment = body.get("value", ""), body.get("comment", "")
