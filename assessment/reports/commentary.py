@@ -58,7 +58,7 @@ def _check_svg(data: bytes) -> None:
         raise InvalidLogoError(_l("The SVG logo may not declare a document type or entities."))
     try:
         root = ElementTree.fromstring(data)  # noqa: S314 - no DTD or entities, checked above
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, LookupError, ValueError):  # also an unknown encoding
         raise InvalidLogoError(_l("The logo is not a readable SVG file.")) from None
     if root.tag != f"{SVG_NAMESPACE}svg":
         raise InvalidLogoError(_l("The logo is not an SVG image."))
