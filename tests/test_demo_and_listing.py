@@ -16,7 +16,9 @@ def test_demo_loads_three_organisations_with_two_years_of_history_and_six_peers(
     assert sorted(counts.values()).count(1) == 6  # the peers, each assessed once
     assert sum(row["status"] == "draft" for row in rows) == 1
     submitted = [
-        row for row in rows if row["status"] == "submitted" and row["organisation"] in by_organisation
+        row
+        for row in rows
+        if row["status"] == "submitted" and row["organisation"] in by_organisation
     ]
     dates = [datetime.fromisoformat(row["submitted_at"]) for row in submitted]
     assert max(dates) - min(dates) >= timedelta(days=600)

@@ -11,7 +11,7 @@ from assessment.models import AuditEvent, Membership, Organisation
 from assessment.services import accounts
 from assessment.services import assessments as service
 from tests.conftest import form_token
-from tests.reports.conftest import consultant_client, demo  # noqa: F401 - fixtures
+from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
 PASSWORD = "a long enough password"
 ENGLISH = {"Accept-Language": "en"}
@@ -122,16 +122,18 @@ def test_only_managers_change_the_consent_and_it_is_audited(app, owner):
 
 
 def test_demo_consultant_sees_the_first_clients_percentiles_among_its_six_peers(
-    app, runner, consultant_client
+    app, runner, client
 ):
     from assessment.services.demo import read_demo
 
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    log_in(client, *DEMO_CONSULTANT)
     with app.app_context():
         demo = read_demo(Path(app.config["CONTENT_DIR"]))
         first = db.session.execute(
             select(Organisation).where(Organisation.name == demo.organisations[0].name)
         ).scalar_one()
-    page = consultant_client.get(f"/organisations/{first.id}", headers=ENGLISH)
+    page = client.get(f"/organisations/{first.id}", headers=ENGLISH)
     section = page.get_data(as_text=True).split('id="peers"')[1].split("</section>")[0]
     assert section.count("6 organisations") == 7  # overall and six dimensions
     assert "Too few peers" not in section
