@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import AuditEvent, Firm, Organisation, User
+from assessment.models import AuditEvent, Engagement, Firm, Organisation, User
 from assessment.services import accounts
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT
@@ -75,8 +75,11 @@ def test_an_added_consultant_chooses_a_password_and_sees_the_firms_clients(app, 
     assert log_in(consultant, "chen.jing@harbour.example", chosen).status_code == 302
     portfolio = text(consultant.get("/portfolio", headers=ENGLISH))
     with app.app_context():
-        for organisation in db.session.execute(select(Organisation)).scalars():
-            assert organisation.name in portfolio
+        served = select(Organisation).join(Engagement).where(Engagement.firm_id == firm_id)
+        names = [organisation.name for organisation in db.session.execute(served).scalars()]
+    assert len(names) == 3
+    for name in names:
+        assert name in portfolio
 
 
 def test_a_consultant_needs_a_firm_and_an_address_is_taken_once(app, admin):

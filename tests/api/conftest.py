@@ -29,8 +29,8 @@ def bearer(secret):
 def api(app, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
-        organisations = db.session.execute(select(Organisation).order_by(Organisation.id)).scalars()
-        organisation_ids = tuple(o.id for o in organisations)
+        served = select(Organisation).join(Engagement).order_by(Organisation.id)  # demo firm's
+        organisation_ids = tuple(o.id for o in db.session.execute(served).scalars())
         first = organisation_ids[0]
         submitted = db.session.execute(
             select(Assessment.id)
