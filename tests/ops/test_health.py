@@ -6,7 +6,7 @@ from flask_migrate import upgrade
 
 from assessment import create_app
 from assessment.config import TestingConfig
-from assessment.extensions import db
+from assessment.extensions import db, limiter
 from tests.accounts.test_rate_limits import REDIS_URL, require_redis
 from tests.ops.conftest import scratch_databases
 
@@ -109,8 +109,19 @@ def test_readyz_is_503_when_the_content_cannot_be_used(tmp_path):
     assert body["checks"]["content"] != "ok"
 
 
-def test_probes_are_never_rate_limited(tmp_path):
-    app = create_app(settings(RATELIMIT_DEFAULT="2 per minute", UPLOAD_DIR=tmp_path))
+@pytest.fixture
+def default_rate_limit():
+    """An operator's RATELIMIT_DEFAULT, taken back afterwards.
+
+    Flask-Limiter keeps the default limits on its one module-level Limiter, which every
+    app of this process shares: left in place, they would limit every later test's pages.
+    """
+    yield "2 per minute"
+    limiter.limit_manager.set_default_limits([])
+
+
+def test_probes_are_never_rate_limited(tmp_path, default_rate_limit):
+    app = create_app(settings(RATELIMIT_DEFAULT=default_rate_limit, UPLOAD_DIR=tmp_path))
     with app.app_context():
         db.create_all()
     client = app.test_client()
