@@ -151,6 +151,7 @@ class Gunicorn:
             *("--worker-class", "sync", "--workers", str(workers)),
             *("--timeout", "30", "--graceful-timeout", "5"),
             "--preload",  # as in production: a new worker is a fork, ready at once
+            "--no-control-socket",  # one path in $HOME, shared by every gunicorn of the user
             *("--chdir", str(ROOT)),
             "app:app",
         ]
