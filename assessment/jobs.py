@@ -24,7 +24,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry, Worker, get_current_job
+from rq import Callback, Queue, Retry, Worker, get_current_job
+from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
 from assessment.batches import service
@@ -84,7 +85,8 @@ def dispatch(batch: ReportBatch) -> None:
 def enqueue(batch: ReportBatch) -> None:
     """One job per report, all queued at once or none (a single Redis transaction)."""
     config = current_app.config
-    retry = Retry(max=config["BATCH_RETRIES"], interval=list(config["BATCH_RETRY_INTERVALS"]))
+    retries = config["BATCH_RETRIES"]  # RQ refuses Retry(max=0): no retry is None
+    retry = Retry(max=retries, interval=list(config["BATCH_RETRY_INTERVALS"])) if retries else None
     try:
         connection = redis_connection()
         queue = report_queue(connection)
@@ -96,6 +98,7 @@ def enqueue(batch: ReportBatch) -> None:
                         args=(item.id,),
                         timeout=config["BATCH_JOB_TIMEOUT"],
                         retry=retry,
+                        on_failure=Callback(record_abandoned_report),
                         description=f"report {item.id} of batch {batch.id}",
                     )
                     for item in batch.items
@@ -135,6 +138,23 @@ def record_killed_work_horse(job: Job, pid: int, status: int, usage: object) -> 
     if job.func_name != f"{__name__}.{make_batch_report.__name__}" or not job.args:
         return
     with current_app.app_context():
+        service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
+
+
+def record_abandoned_report(
+    job: Job, connection: Redis, exc_type: type, exc_value: BaseException, traceback: object
+) -> None:
+    """RQ failure callback. Only a report whose whole worker died (the machine restarted,
+    the worker and its work horse killed together) concerns it: no process was left to
+    tell, so the next worker's maintenance finds the job abandoned once its heartbeat has
+    expired (90 seconds after the last one; a worker looks when it starts and every ten
+    minutes). The report is then tried again, or on its last attempt fails, exactly as a
+    killed work horse. Every other failure was already recorded by ``make_batch_report``.
+    """
+    if not isinstance(exc_value, AbandonedJobError) or not job.args:
+        return
+    app = current_app._get_current_object() if has_app_context() else _standalone_app()
+    with app.app_context():
         service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
 
 

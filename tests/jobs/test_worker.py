@@ -6,8 +6,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import redis
 from rq import Queue
+from rq.registry import StartedJobRegistry
 from sqlalchemy import select
 
 from assessment.extensions import db
@@ -158,6 +160,63 @@ def test_a_report_whose_work_horse_is_killed_is_retried_then_fails_as_interrupte
     assert now["failures"][0]["message"] == (
         "The worker making this report stopped before it was done. Tried 3 times."
     )
+
+
+@pytest.mark.parametrize(
+    ("retries", "ending"),
+    [
+        (1, ("done", 2, None)),
+        (
+            0,
+            (
+                "failed",
+                1,
+                "The worker making this report stopped before it was done. Tried 1 time.",
+            ),
+        ),
+    ],
+)
+def test_a_report_whose_whole_worker_dies_is_taken_up_by_the_next_worker(
+    redis_app, retries, ending
+):
+    """As when the machine under a worker restarts: the worker and its work horse die
+    together and nobody is left to record anything, so the report stays "running" until
+    another worker's maintenance finds it abandoned."""
+    redis_app.config["BATCH_RETRIES"] = retries
+    world = build_world(redis_app)
+    client = client_as(redis_app, "consultant")
+    page = f"/organisations/{world['beta']}"
+    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
+
+    def attempt():
+        with redis_app.app_context():
+            item = db.session.execute(select(ReportBatchItem)).scalar_one()
+            return item.state, item.attempts
+
+    with subprocess.Popen(**worker_command(redis_app)) as worker:
+        deadline = time.monotonic() + 300
+        while not (attempt() == ("running", 1) and children_of(worker.pid)):
+            assert time.monotonic() < deadline, "the worker never started the report"
+            time.sleep(0.05)
+        for pid in [*children_of(worker.pid), worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.communicate(timeout=60)
+    assert attempt() == ("running", 1)
+    assert progress(client, path)["state"] == "running"
+
+    # A worker's maintenance, as the next worker runs it when it starts, at a moment
+    # after the dead worker's last heartbeat has expired (90 s).
+    connection = redis.Redis.from_url(REDIS_URL)
+    with redis_app.app_context():
+        registry = StartedJobRegistry(redis_app.config["BATCH_QUEUE"], connection=connection)
+        registry.cleanup(timestamp=time.time() + 91)
+    run_worker(redis_app)
+
+    state, attempts, message = ending
+    assert attempt() == (state, attempts)
+    now = progress(client, path)
+    assert now["state"] == state
+    assert [failure["message"] for failure in now["failures"]] == ([message] if message else [])
 
 
 def test_when_redis_is_down_the_batch_is_kept_and_can_be_started_again(redis_app):
