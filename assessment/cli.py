@@ -631,6 +631,37 @@ def delete_organisation_command(organisation_id: str, yes: bool) -> None:
     )
 
 
+batches_cli = AppGroup("batches", help="Keep batches of reports for a limited time.")
+
+
+@batches_cli.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="DAYS",
+    help="Remove batches asked for more than DAYS days ago (default: BATCH_KEEP_DAYS, 30).",
+)
+@localized_command
+def purge_batches_command(days: int | None) -> None:
+    """Remove old batches of reports: their pages, PDFs and zips. Run it daily (cron)."""
+    from assessment.batches.retention import purge_batches
+
+    days = current_app.config["BATCH_KEEP_DAYS"] if days is None else days
+    purged = purge_batches(days)
+    click.echo(
+        _(
+            "Removed %(batches)s batch(es) of reports asked for more than %(days)s day(s) ago: "
+            "%(files)s file(s), %(size)s.",
+            batches=purged.batches,
+            days=days,
+            files=purged.files,
+            size=f"{purged.bytes / 1024 / 1024:.1f} MB",
+        )
+    )
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         content_cli,
@@ -640,5 +671,6 @@ def register_commands(app: Flask) -> None:
         report_command,
         users_cli,
         organisations_cli,
+        batches_cli,
     ):
         app.cli.add_command(command)

@@ -45,6 +45,8 @@ class Config:
     BATCH_RETRIES = 2  # a report that fails is tried again this many times
     BATCH_RETRY_INTERVALS: ClassVar[tuple[int, ...]] = (10, 60)  # seconds before each retry
     BATCH_JOB_TIMEOUT = 600  # seconds one report may take in a worker
+    BATCH_MAX_REPORTS = 200  # the most reports one batch may hold
+    BATCH_KEEP_DAYS = 30  # `flask batches purge` removes batches older than this
     INVITATION_DAYS = 14  # how long an invitation link works
     BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True

@@ -67,6 +67,20 @@ class NothingToReportError(AssessmentError):
         super().__init__(_l("There is no submitted assessment to make a report of yet."))
 
 
+class TooManyReportsError(AssessmentError):
+    status_code = 409
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            _l(
+                "That would be %(count)s reports, and at most %(limit)s are made at once. "
+                "Ask for the reports of one organisation at a time, on its page.",
+                count=count,
+                limit=limit,
+            )
+        )
+
+
 class BatchNotFinishedError(AssessmentError):
     status_code = 409
 
@@ -140,6 +154,9 @@ def create_batch(user: User, language: str, organisation: Organisation | None) -
     assessments = reportable_assessments(user, organisation)
     if not assessments:
         raise NothingToReportError()
+    limit = current_app.config["BATCH_MAX_REPORTS"]
+    if len(assessments) > limit:
+        raise TooManyReportsError(len(assessments), limit)
     batch = ReportBatch(
         user_id=user.id,
         scope=ReportBatchScope.ORGANISATION if organisation else ReportBatchScope.PORTFOLIO,

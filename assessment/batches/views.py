@@ -88,7 +88,7 @@ def _ask_for_batch(organisation: Organisation | None, back: str) -> Response:
         raise NoLanguageChosenError()
     try:
         batch = service.create_batch(current_user, form.language.data, organisation)
-    except service.NothingToReportError as error:
+    except (service.NothingToReportError, service.TooManyReportsError) as error:
         flash(str(error.message), "warning")
         return redirect(back)
     _dispatch(batch)

@@ -1,6 +1,7 @@
 """Batches of reports without Redis: made in the request, the same items and zip."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -209,3 +210,69 @@ def test_the_zip_names_tell_reports_apart(app, world):
         names = service.report_file_names([alpha, again], "en")
         day = f"{alpha.submitted_at:%Y-%m-%d}"
         assert names == [f"{ALPHA}-{day}-{alpha.id}-en.pdf", f"{ALPHA}-{day}-{again.id}-en.pdf"]
+
+
+def test_a_batch_larger_than_the_limit_is_refused_with_what_to_do_instead(app, world):
+    app.config["BATCH_MAX_REPORTS"] = 1  # the portfolio holds two reports
+    client = client_as(app, "consultant")
+    response = ask_for_batch(client, "/portfolio/reports", "en")
+    assert response.headers["Location"] == "/portfolio"
+    shown = client.get("/portfolio", headers=ENGLISH).get_data(as_text=True)
+    assert "That would be 2 reports, and at most 1 are made at once." in shown
+    assert "one organisation at a time" in shown
+    with app.app_context():
+        assert db.session.execute(select(ReportBatch)).first() is None
+    page = f"/organisations/{world['alpha']}"  # one organisation's single report still can
+    batch_path(ask_for_batch(client, f"{page}/reports", "en", page))
+
+
+def asked_days_ago(app, path, days):
+    batch_id = int(path.rsplit("/", 1)[1])
+    with app.app_context():
+        batch = db.session.get(ReportBatch, batch_id)
+        batch.created_at = batch.created_at - timedelta(days=days)
+        db.session.commit()
+    return Path(app.config["BATCH_DIR"]) / str(batch_id)
+
+
+def test_purge_removes_old_batches_with_their_files_and_keeps_recent_ones(app, world, runner):
+    client = client_as(app, "consultant")
+    old = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    recent = batch_path(ask_for_batch(client, "/portfolio/reports", "zh-CN"))
+    with client.get(f"{old}/reports.zip") as download:
+        assert download.status_code == 200
+    old_folder = asked_days_ago(app, old, 31)
+    recent_folder = asked_days_ago(app, recent, 29)
+    assert sorted(path.name for path in old_folder.iterdir()) == [
+        *sorted(path.name for path in old_folder.glob("*.pdf")),
+        "reports.zip",
+    ]
+
+    result = runner.invoke(args=["batches", "purge"], env={"LANG": "en_GB.UTF-8"})
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Removed 1 batch(es) of reports asked for more than 30 day(s) ago: 3 file(s), "
+    )
+    assert not old_folder.exists()
+    assert len(list(recent_folder.glob("*.pdf"))) == 2
+    assert client.get(old, headers=ENGLISH).status_code == 404
+    with client.get(f"{recent}/reports.zip") as download:
+        assert download.status_code == 200
+
+
+def test_purge_takes_the_age_in_days_and_refuses_anything_else(app, world, runner):
+    client = client_as(app, "consultant")
+    path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    folder = asked_days_ago(app, path, 3)
+    refused = runner.invoke(args=["batches", "purge", "--older-than", "a week"])
+    assert refused.exit_code == 2
+    assert "'a week' is not a valid integer" in refused.output
+    assert folder.exists()
+
+    result = runner.invoke(
+        args=["batches", "purge", "--older-than", "2"], env={"LANG": "zh_CN.UTF-8"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "已删除" in result.output
+    assert not folder.exists()
