@@ -20,12 +20,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
-from assessment import policy
+from assessment import locales, policy
 from assessment.content.registry import current_library
 from assessment.content.schema import Questionnaire
 from assessment.errors import NotFoundError
@@ -168,6 +170,15 @@ def _posted_answers(
     }
 
 
+def _switch_language_if_asked() -> None:
+    """The header's language buttons submit a questionnaire page's own form, so that its
+    answers are saved on the way (without JavaScript nothing else would save them)."""
+    chosen = request.form.get("locale")
+    if chosen in locales.LOCALES:
+        session["locale"] = chosen
+        refresh()  # this request's messages in the new language too
+
+
 @bp.route("/a/<token>/dimension/<dimension_id>", methods=["GET", "POST"])
 def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]:
     assessment, questionnaire = load(token)
@@ -177,6 +188,8 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
     if dimension_id not in ids:
         raise NotFoundError(_("This questionnaire has no such section."))
     position = ids.index(dimension_id)
+    if request.method == "POST":
+        _switch_language_if_asked()
     content = questionnaire.dimension(dimension_id)
     form_class = make_dimension_form(content, current_locale())
     saved = service.answers_by_question(assessment)
@@ -233,6 +246,7 @@ def dimension(token: str, dimension_id: str) -> Response | str | tuple[str, int]
         )
     return render_template(
         "questionnaire/dimension.html",
+        language_switch_form="answers",
         form=form,
         dimension=content,
         position=position,
