@@ -12,6 +12,7 @@ from flask import Flask, request, session
 from assessment import locales
 from assessment.config import ROOT, Config, environment_config, refuse_unusable_configuration
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
+from assessment.mail import init_mail
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
     limiter.init_app(app)
+    init_mail(app)
 
     from assessment.content.registry import init_content
 

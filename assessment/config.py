@@ -48,6 +48,13 @@ class Config:
     BATCH_MAX_REPORTS = 200  # the most reports one batch may hold
     BATCH_KEEP_DAYS = 30  # `flask batches purge` removes batches older than this
     INVITATION_DAYS = 14  # how long an invitation link works
+    # Mail goes through this SMTP server; unset, messages are written to the log instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = os.environ.get("MAIL_PORT", "587")
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "starttls")  # starttls | ssl | none
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")  # required with MAIL_SERVER
     BENCHMARK_MIN_COHORT = 5  # peers needed before a percentile is shown
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -71,6 +78,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
     REDIS_URL = None  # batches run in the request; tests that want Redis set it
+    MAIL_SERVER = None  # mail to the log; tests that want a mail server set it
 
 
 ENVIRONMENTS: dict[str, type[Config]] = {"development": Config, "production": ProductionConfig}
@@ -82,6 +90,7 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
 MAX_TRUSTED_PROXIES = 10
 MIN_DISTINCT_KEY_CHARACTERS = 8
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MAIL_SECURITY_MODES = ("starttls", "ssl", "none")
 
 
 class ConfigurationError(SystemExit):
@@ -166,6 +175,7 @@ def configuration_problems(config: Mapping[str, Any]) -> list[str]:
             _("Configuration error: LOG_LEVEL is '%(value)s'; it must be one of %(levels)s.")
             % {"value": level, "levels": ", ".join(LOG_LEVELS)}
         )
+    problems += _mail_problems(config, _)
     if config.get("APP_ENV") != "production":
         return problems
     key = config.get("SECRET_KEY") or ""
@@ -230,3 +240,30 @@ def _operator_translations() -> Any:
     from assessment.cli import cli_locale
 
     return Translations.load(str(PACKAGE / "translations"), [cli_locale()])
+
+
+def _mail_problems(config: Mapping[str, Any], _: Any) -> list[str]:
+    problems = []
+    port = str(config.get("MAIL_PORT") or "587").strip()
+    if not (port.isdigit() and 1 <= int(port) <= 65535):
+        problems.append(
+            _("Configuration error: MAIL_PORT is '%(value)s'; it must be a port number.")
+            % {"value": port}
+        )
+    security = str(config.get("MAIL_SECURITY") or "starttls").strip().lower()
+    if security not in MAIL_SECURITY_MODES:
+        problems.append(
+            _(
+                "Configuration error: MAIL_SECURITY is '%(value)s'; it must be 'starttls', "
+                "'ssl' or 'none'."
+            )
+            % {"value": security}
+        )
+    if config.get("MAIL_SERVER") and "@" not in str(config.get("MAIL_DEFAULT_SENDER") or ""):
+        problems.append(
+            _(
+                "Configuration error: MAIL_SERVER is set but MAIL_DEFAULT_SENDER is not: set it "
+                "to the address mail comes from, for example 'Assessment <noreply@example.com>'."
+            )
+        )
+    return problems

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from assessment import policy
+from assessment import mail, policy
 from assessment.admin.forms import (
     NO_FIRM,
     EngagementForm,
@@ -71,7 +71,7 @@ def add_user() -> Response | tuple[str, int]:
     form.set_choices(administration.firms())
     if form.validate_on_submit():
         try:
-            user = administration.add_user(
+            user, delivery = administration.add_user(
                 form.email.data,
                 form.name.data or "",
                 form.role.data,
@@ -81,14 +81,7 @@ def add_user() -> Response | tuple[str, int]:
         except administration.AdministrationError as error:
             form.email.errors.append(str(error.message))
         else:
-            flash(
-                _(
-                    "The account of %(email)s is made; a link to choose a password went to "
-                    "that address.",
-                    email=user.email,
-                ),
-                "success",
-            )
+            _flash_account_made(user, delivery)
             return redirect(url_for("admin.users"))
     return _users_page(form, 400)
 
@@ -183,3 +176,25 @@ def end_engagement(firm_id: int, engagement_id: int) -> Response:
         "success",
     )
     return redirect(url_for("admin.firm", firm_id=firm.id))
+
+
+def _flash_account_made(user: User, delivery: mail.Delivery | None) -> None:
+    if delivery is mail.Delivery.SENT:
+        message = _(
+            "The account of %(email)s is made; a link to choose a password went to that address.",
+            email=user.email,
+        )
+    elif delivery is mail.Delivery.LOGGED:
+        message = _(
+            "The account of %(email)s is made. No mail server is set up here, so no e-mail was "
+            "sent: the link to choose a password is in the server's log.",
+            email=user.email,
+        )
+    else:
+        message = _(
+            "The account of %(email)s is made, but the e-mail with the link to choose a "
+            "password could not be sent. Once mail works, they can ask for a link with "
+            '"Forgot your password?" on the log-in page.',
+            email=user.email,
+        )
+    flash(message, "success" if delivery is mail.Delivery.SENT else "warning")

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from assessment import policy
+from assessment import mail, policy
 from assessment.errors import NotFoundError
 from assessment.extensions import db, limiter
 from assessment.lookups import organisation_to_manage
@@ -92,18 +92,37 @@ def invite(organisation_id: int) -> Response | tuple[str, int]:
     except invitations.InvitationError as error:
         form.email.errors.append(str(error.message))
         return _people_page(organisation, form, 400)
-    link = invitations.send(invitation, _invitation_link)
-    flash(
-        _(
+    link, delivery = invitations.send(invitation, _invitation_link)
+    _flash_invitation_sent(invitation, link, delivery)
+    return redirect(url_for("people.index", organisation_id=organisation.id))
+
+
+def _flash_invitation_sent(invitation: Invitation, link: str, delivery: mail.Delivery) -> None:
+    """The link is shown to the inviter once, whether the mail went or not."""
+    details = {
+        "email": invitation.email,
+        "days": current_app.config["INVITATION_DAYS"],
+        "link": link,
+    }
+    if delivery is mail.Delivery.SENT:
+        message = _(
             "The invitation is sent to %(email)s. You can also pass on this link; it works "
             "for %(days)s days: %(link)s",
-            email=invitation.email,
-            days=current_app.config["INVITATION_DAYS"],
-            link=link,
-        ),
-        "success",
-    )
-    return redirect(url_for("people.index", organisation_id=organisation.id))
+            **details,
+        )
+    elif delivery is mail.Delivery.LOGGED:
+        message = _(
+            "No mail server is set up here, so no e-mail was sent: pass this link on to "
+            "%(email)s yourself. It works for %(days)s days: %(link)s",
+            **details,
+        )
+    else:
+        message = _(
+            "The e-mail to %(email)s could not be sent: pass this link on yourself. It works "
+            "for %(days)s days: %(link)s",
+            **details,
+        )
+    flash(message, "success" if delivery is mail.Delivery.SENT else "warning")
 
 
 @bp.post("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from assessment import mail
 from assessment.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
@@ -69,8 +70,9 @@ def update_user(admin: User, user: User, role: str, firm: Firm | None, active: b
 
 def add_user(
     email: str, name: str, role: str, firm: Firm | None, link_for: Callable[[str], str]
-) -> User:
-    """An account whose owner chooses the password by a link (mailed, or in the log)."""
+) -> tuple[User, mail.Delivery | None]:
+    """An account whose owner chooses the password by a link (mailed, or in the log), and
+    how that mail went."""
     firm = _check_role_and_firm(role, firm)
     try:
         user = accounts.create_user(email, secrets.token_urlsafe(32), role=role, name=name)
@@ -79,8 +81,8 @@ def add_user(
     user.firm = firm
     audit.record_for_organisation("user.added", None, user=user.email, role=role)
     db.session.commit()
-    accounts.send_reset_link(user.email, link_for)
-    return user
+    delivery = accounts.send_reset_link(user.email, link_for, template="account_created")
+    return user, delivery
 
 
 def create_firm(name: str) -> Firm:

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from assessment import mail
 from assessment.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import (
@@ -36,7 +37,6 @@ from assessment.services import audit, respondents
 from assessment.services.accounts import EMAIL_PATTERN, normalise_email
 
 log = logging.getLogger(__name__)
-mail_log = logging.getLogger("assessment.mail")
 
 SALT = "invitation"
 
@@ -118,13 +118,19 @@ def create(
     return invitation
 
 
-def send(invitation: Invitation, link_for: Callable[[str], str]) -> str:
-    """Mail the link (to the log when no mail server is configured); return it."""
+def send(invitation: Invitation, link_for: Callable[[str], str]) -> tuple[str, mail.Delivery]:
+    """Mail the link to the invitee (to the log when no mail server is configured);
+    return it, and whether the mail went, for the inviter to pass it on otherwise."""
     link = link_for(link_token(invitation))
-    mail_log.info(
-        "invitation %s (%s) for %s: %s", invitation.id, invitation.kind, invitation.email, link
+    inviter = invitation.created_by
+    delivery = mail.send(
+        invitation.email,
+        "invitation",
+        invitation=invitation,
+        inviter=(inviter.name or inviter.email) if inviter else "",
+        link=link,
     )
-    return link
+    return link, delivery
 
 
 def _not_found() -> NotFoundError:

@@ -1,0 +1,50 @@
+"""People of an organisation: Acme with its owner, and helpers to log in and post forms."""
+
+import pytest
+
+from assessment.extensions import db
+from assessment.models import Membership, Organisation
+from assessment.services import accounts
+from tests.conftest import form_token
+
+PASSWORD = "a long enough password"
+ENGLISH = {"Accept-Language": "en"}
+
+
+def log_in(client, email, password=PASSWORD, next_path=None):
+    page = client.get("/login", headers=ENGLISH).get_data(as_text=True)
+    return client.post(
+        "/login" + (f"?next={next_path}" if next_path else ""),
+        data={"csrf_token": form_token(page), "email": email, "password": password},
+        headers=ENGLISH,
+    )
+
+
+def post(client, page_path, post_path, data=None):
+    token = form_token(client.get(page_path, headers=ENGLISH).get_data(as_text=True))
+    return client.post(post_path, data={"csrf_token": token, **(data or {})}, headers=ENGLISH)
+
+
+@pytest.fixture
+def organisation(app):
+    """Acme with its owner, and one assessment in progress."""
+    with app.app_context():
+        owner = accounts.create_user("owner@acme.example", PASSWORD, name="Olga")
+        acme = Organisation(
+            name="Acme <b>Precision</b>", industry="electronics", size_band="medium"
+        )
+        db.session.add(acme)
+        db.session.flush()
+        db.session.add(Membership(user_id=owner.id, organisation_id=acme.id, role="owner"))
+        from assessment.content.registry import current_library
+        from assessment.services import assessments
+
+        draft = assessments.start(current_library().latest_published(), "en", organisation=acme)
+        return {"id": acme.id, "draft_id": draft.id, "draft_token": draft.resume_token}
+
+
+@pytest.fixture
+def owner(app, organisation):
+    client = app.test_client()
+    assert log_in(client, "owner@acme.example").status_code == 302
+    return client
