@@ -1,7 +1,7 @@
 """Benchmark: 200 respondents answering and autosaving at once, on gunicorn and PostgreSQL.
 
 Run:  .venv/bin/python bench/load.py [--respondents 200] [--rounds 3] [--seconds 30]
-                                     [--worker-class sync] [--workers 5] [--threads 1]
+                                     [--worker-class gthread] [--workers 3] [--threads 2]
 
 Everything runs on loopback. The script creates a scratch database on the local
 PostgreSQL (``--database``, the server of the CI's second pass), builds the schema, starts
@@ -38,13 +38,13 @@ Afterwards every answer that got a success response (200 for an autosave, 302 fo
 post) is looked up in the database: its value and comment must be the last acknowledged
 ones. The count and anything missing or different are printed.
 
-Worker configuration (2 shared cores; see the figures in the issue's report): sync workers
-beat gthread here, since a request is mostly CPU in Python (the GIL serialises threads of
-one process) with short waits on PostgreSQL on the same machine. Five sync workers
-(2 x cores + 1) keep both cores busy while one worker waits for a commit, and more only add
-context switches and PostgreSQL connections. The client keeps a connection open where the
-server allows it (gthread); sync workers close it after every response, as they are meant
-to sit behind a buffering proxy.
+Worker configuration. The defaults are production's (``gunicorn.conf.py`` on this
+machine's 2 cores): 3 gthread workers (CPUs + 1) of 2 threads each, with the app loaded
+before the fork. Other configurations are measured with ``--worker-class``, ``--workers``
+and ``--threads``; docs/operations.md keeps the figures. With gthread the client keeps
+its connection open between requests (``--keep-alive``, longer than any think time, as a
+browser would); sync workers close it after every response, as they are meant to sit
+behind a buffering proxy, which also makes their baseline slower.
 
 Targets (issue 8): no errors; autosave p95 under 100 ms at the realistic load; saturation
 throughput of autosaves at least a quarter of the baseline's; every acknowledged answer
@@ -175,6 +175,7 @@ def gunicorn(
         "--backlog",
         "2048",
         "--no-control-socket",  # one path in $HOME, shared by every gunicorn of the user
+        "--preload",  # as gunicorn.conf.py: workers are forks of a loaded app, ready at once
         "--timeout",
         "30",
         "--keep-alive",
@@ -427,14 +428,20 @@ async def start_assessments(
     import httpx
 
     limit = asyncio.Semaphore(20)
-
-    async def one(number: int) -> Respondent | None:
-        client = httpx.AsyncClient(
+    # Every browser is made before the first request: making an httpx client builds an SSL
+    # context (milliseconds of CPU that block the event loop), which would otherwise be
+    # counted in the latency of the requests already under way.
+    browsers = [
+        httpx.AsyncClient(
             base_url=base_url,
             timeout=60,
             limits=httpx.Limits(max_connections=2, max_keepalive_connections=1),
         )
-        person = Respondent(client, "", rng.choice(["zh-CN,zh;q=0.9", "en-GB,en;q=0.8"]))
+        for _ in range(count)
+    ]
+
+    async def one(number: int) -> Respondent | None:
+        person = Respondent(browsers[number], "", rng.choice(["zh-CN,zh;q=0.9", "en-GB,en;q=0.8"]))
         load = Load(base_url, [], (0, 0), number)
         async with limit:
             home = await load.timed("start page", measurements, person, "GET", "/", 200)
@@ -476,9 +483,14 @@ async def start_assessments(
             return person if saved is not None else None
 
     measurements.started = time.perf_counter()
-    people = await asyncio.gather(*(one(n) for n in range(count)))
+    started = await asyncio.gather(*(one(n) for n in range(count)))
     measurements.finished = time.perf_counter()
-    return [p for p in people if p is not None]
+    people = [person for person in started if person is not None]
+    in_use = {id(person.client) for person in people}
+    for browser in browsers:
+        if id(browser) not in in_use:
+            await browser.aclose()
+    return people
 
 
 async def baseline_round(
@@ -586,9 +598,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="length of a realistic round")
     parser.add_argument("--saturation-seconds", type=float, default=10)
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 8.0), metavar=("MIN", "MAX"))
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--skip-realistic", action="store_true")
     parser.add_argument(
