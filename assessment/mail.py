@@ -61,7 +61,8 @@ def send(to: str, template: str, **context: object) -> Delivery:
     ``to``. A failure is logged for the operators, never raised: the caller tells the
     person what to do instead."""
     subject, _blank, body = render_template(f"mail/{template}.txt", **context).partition("\n\n")
-    message = EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[to])
+    subject = " ".join(subject.split())  # one line, whatever a name in it holds
+    message = EmailMessage(subject=subject, body=body.strip() + "\n", to=[to])
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:

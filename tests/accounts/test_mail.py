@@ -14,7 +14,7 @@ from assessment import create_app
 from assessment.config import ConfigurationError, TestingConfig
 from assessment.extensions import db
 from assessment.mail import init_mail
-from assessment.models import Invitation
+from assessment.models import Invitation, Organisation
 from assessment.services import accounts
 from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post
 
@@ -172,3 +172,22 @@ def test_unusable_mail_settings_stop_the_app_with_what_to_set(monkeypatch, setti
     with pytest.raises(ConfigurationError) as refused:
         create_app({**base, **settings})
     assert any(line.startswith(problem) for line in refused.value.problems), refused.value.problems
+
+
+def test_a_name_with_a_line_break_still_makes_a_one_line_subject(mail_app, inbox, organisation):
+    with mail_app.app_context():
+        acme = db.session.get(Organisation, organisation["id"])
+        acme.name = "Acme\nPrecision"  # stored text turns Unicode line separators into \n
+        db.session.commit()
+    owner = mail_app.test_client()
+    assert log_in(owner, "owner@acme.example").status_code == 302
+    people = f"/organisations/{organisation['id']}/people"
+    invited = post(
+        owner,
+        people,
+        f"/organisations/{organisation['id']}/invitations",
+        {"email": "li.lei@acme.example", "purpose": "join:respondent"},
+    )
+    assert invited.status_code == 302
+    _recipients, message, _body = inbox.only()
+    assert message["Subject"] == "Invitation to Acme Precision"
