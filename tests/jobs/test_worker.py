@@ -92,11 +92,24 @@ def test_in_a_worker_a_deleted_assessment_fails_with_its_reason_and_the_rest_is_
     assert now["failures"][0]["file_name"] in others["failed-reports.txt"]
 
 
-def test_in_a_worker_a_report_that_cannot_be_saved_is_retried_then_fails(redis_app):
-    world = build_world(redis_app)
-    client = client_as(redis_app, "consultant")
+def batch_of_one_report(app):
+    """The consultant asks for the reports of Beta, which has one: their client, and the
+    batch page's path."""
+    world = build_world(app)
+    client = client_as(app, "consultant")
     page = f"/organisations/{world['beta']}"
-    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
+    return client, ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
+
+
+def only_report(app):
+    """The state of the batch's one report, and how many times it was attempted."""
+    with app.app_context():
+        item = db.session.execute(select(ReportBatchItem)).scalar_one()
+        return item.state, item.attempts
+
+
+def test_in_a_worker_a_report_that_cannot_be_saved_is_retried_then_fails(redis_app):
+    client, path = batch_of_one_report(redis_app)
     batch_id = int(path.rsplit("/", 1)[1])
     batches = Path(redis_app.config["BATCH_DIR"])
     batches.mkdir(parents=True)
@@ -131,22 +144,14 @@ def children_of(pid):
 
 def test_a_report_whose_work_horse_is_killed_is_retried_then_fails_as_interrupted(redis_app):
     """As when the kernel kills a report that takes too much memory: SIGKILL, no word."""
-    world = build_world(redis_app)
-    client = client_as(redis_app, "consultant")
-    page = f"/organisations/{world['beta']}"
-    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
-
-    def attempt():
-        with redis_app.app_context():
-            item = db.session.execute(select(ReportBatchItem)).scalar_one()
-            return item.state, item.attempts
+    client, path = batch_of_one_report(redis_app)
 
     killed = 0
     with subprocess.Popen(**worker_command(redis_app)) as worker:
         deadline = time.monotonic() + 300
         while killed < 3 and time.monotonic() < deadline:
             horses = children_of(worker.pid)  # a burst worker forks only its work horse
-            if attempt() == ("running", killed + 1) and horses:
+            if only_report(redis_app) == ("running", killed + 1) and horses:
                 os.kill(horses[0], signal.SIGKILL)
                 killed += 1
             time.sleep(0.05)
@@ -154,7 +159,7 @@ def test_a_report_whose_work_horse_is_killed_is_retried_then_fails_as_interrupte
     assert worker.returncode == 0, output
     assert killed == 3
     assert output.count("Work-horse terminated unexpectedly") == 3
-    assert attempt() == ("failed", 3)
+    assert only_report(redis_app) == ("failed", 3)
     now = progress(client, path)
     assert now["state"] == "failed"
     assert now["failures"][0]["message"] == (
@@ -183,25 +188,17 @@ def test_a_report_whose_whole_worker_dies_is_taken_up_by_the_next_worker(
     together and nobody is left to record anything, so the report stays "running" until
     another worker's maintenance finds it abandoned."""
     redis_app.config["BATCH_RETRIES"] = retries
-    world = build_world(redis_app)
-    client = client_as(redis_app, "consultant")
-    page = f"/organisations/{world['beta']}"
-    path = ask_for_batch(client, f"{page}/reports", "en", page).headers["Location"]
-
-    def attempt():
-        with redis_app.app_context():
-            item = db.session.execute(select(ReportBatchItem)).scalar_one()
-            return item.state, item.attempts
+    client, path = batch_of_one_report(redis_app)
 
     with subprocess.Popen(**worker_command(redis_app)) as worker:
         deadline = time.monotonic() + 300
-        while not (attempt() == ("running", 1) and children_of(worker.pid)):
+        while not (only_report(redis_app) == ("running", 1) and children_of(worker.pid)):
             assert time.monotonic() < deadline, "the worker never started the report"
             time.sleep(0.05)
         for pid in [*children_of(worker.pid), worker.pid]:
             os.kill(pid, signal.SIGKILL)
         worker.communicate(timeout=60)
-    assert attempt() == ("running", 1)
+    assert only_report(redis_app) == ("running", 1)
     assert progress(client, path)["state"] == "running"
 
     # A worker's maintenance, as the next worker runs it when it starts, at a moment
@@ -213,7 +210,7 @@ def test_a_report_whose_whole_worker_dies_is_taken_up_by_the_next_worker(
     run_worker(redis_app)
 
     state, attempts, message = ending
-    assert attempt() == (state, attempts)
+    assert only_report(redis_app) == (state, attempts)
     now = progress(client, path)
     assert now["state"] == state
     assert [failure["message"] for failure in now["failures"]] == ([message] if message else [])
