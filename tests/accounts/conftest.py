@@ -20,9 +20,23 @@ def log_in(client, email, password=PASSWORD, next_path=None):
     )
 
 
-def post(client, page_path, post_path, data=None):
-    token = form_token(client.get(page_path, headers=ENGLISH).get_data(as_text=True))
-    return client.post(post_path, data={"csrf_token": token, **(data or {})}, headers=ENGLISH)
+def post(client, page_path, post_path, data=None, headers=ENGLISH):
+    token = form_token(client.get(page_path, headers=headers).get_data(as_text=True))
+    return client.post(post_path, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+
+def send_invitation(client, organisation, email, purpose, headers=ENGLISH):
+    """Invite someone through the organisation's people page, as its owner does."""
+    organisation_path = f"/organisations/{organisation['id']}"
+    response = post(
+        client,
+        f"{organisation_path}/people",
+        f"{organisation_path}/invitations",
+        {"email": email, "purpose": purpose},
+        headers,
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
 
 
 @pytest.fixture

@@ -17,21 +17,14 @@ from assessment.models import (
     utc_now,
 )
 from assessment.services import accounts
-from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post
+from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post, send_invitation
 from tests.questionnaire.conftest import Respondent
 
 
 def invite(client, organisation, email, purpose, caplog):
     """Invite through the people page; the link as the mail (printed to the log) has it."""
-    people = f"/organisations/{organisation['id']}/people"
     with caplog.at_level(logging.INFO, logger="assessment.mail"):
-        response = post(
-            client,
-            people,
-            f"/organisations/{organisation['id']}/invitations",
-            {"email": email, "purpose": purpose},
-        )
-    assert response.status_code == 302, response.get_data(as_text=True)
+        send_invitation(client, organisation, email, purpose)
     mails = [r.getMessage() for r in caplog.records if r.name == "assessment.mail"]
     return re.search(r"(http://localhost/invitations/\S+)", mails[-1])[1].removeprefix(
         "http://localhost"

@@ -16,7 +16,7 @@ from assessment.extensions import db
 from assessment.mail import init_mail
 from assessment.models import Invitation, Organisation
 from assessment.services import accounts
-from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post
+from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post, send_invitation
 
 SENDER = "Maturity assessment <noreply@assessment.example>"
 CHINESE = {"Accept-Language": "zh-CN"}
@@ -73,20 +73,9 @@ def mail_app(app, inbox):
 
 
 def test_an_invitation_arrives_by_mail_in_the_inviters_language_and_its_link_works(
-    mail_app, inbox, organisation
+    mail_app, inbox, owner, organisation
 ):
-    owner = mail_app.test_client()
-    assert log_in(owner, "owner@acme.example").status_code == 302
-    people = f"/organisations/{organisation['id']}/people"
-    token = re.search(
-        r'name="csrf_token" value="([^"]+)"', owner.get(people, headers=CHINESE).text
-    )[1]
-    response = owner.post(
-        f"/organisations/{organisation['id']}/invitations",
-        data={"csrf_token": token, "email": "wang.fang@acme.example", "purpose": "join:owner"},
-        headers=CHINESE,
-    )
-    assert response.status_code == 302
+    send_invitation(owner, organisation, "wang.fang@acme.example", "join:owner", CHINESE)
 
     recipients, message, body = inbox.only()
     assert recipients == ["wang.fang@acme.example"]
@@ -94,7 +83,7 @@ def test_an_invitation_arrives_by_mail_in_the_inviters_language_and_its_link_wor
     assert message["Subject"] == "加入Acme <b>Precision</b>的邀请"  # plain text: no escaping
     assert "您受邀以负责人身份加入Acme <b>Precision</b>：" in body
     link = re.search(r"http://localhost(/invitations/\S+)", body)[1]
-    shown = owner.get(people, headers=CHINESE).text
+    shown = owner.get(f"/organisations/{organisation['id']}/people", headers=CHINESE).text
     assert "邀请已发送至 wang.fang@acme.example。" in shown
     invited = mail_app.test_client().get(link, headers=ENGLISH)
     assert invited.status_code == 200
@@ -118,19 +107,12 @@ def test_a_password_reset_arrives_by_mail_and_its_link_sets_the_password(mail_ap
     assert log_in(client, "ada@example.com", new).status_code == 302
 
 
-def test_when_the_mail_server_is_down_the_invitation_is_kept_and_its_link_shown(app, organisation):
+def test_when_the_mail_server_is_down_the_invitation_is_kept_and_its_link_shown(
+    app, owner, organisation
+):
     down = send_mail_to(app, free_port())
-    owner = down.test_client()
-    assert log_in(owner, "owner@acme.example").status_code == 302
-    people = f"/organisations/{organisation['id']}/people"
-    response = post(
-        owner,
-        people,
-        f"/organisations/{organisation['id']}/invitations",
-        {"email": "li.lei@acme.example", "purpose": "join:respondent"},
-    )
-    assert response.status_code == 302
-    shown = owner.get(people, headers=ENGLISH).text
+    send_invitation(owner, organisation, "li.lei@acme.example", "join:respondent")
+    shown = owner.get(f"/organisations/{organisation['id']}/people", headers=ENGLISH).text
     assert "The e-mail to li.lei@acme.example could not be sent: pass this link on" in shown
     link = re.search(r"http://localhost(/invitations/[^\s<]+)", shown)[1]
     with down.app_context():
@@ -143,14 +125,8 @@ def test_when_the_mail_server_is_down_the_invitation_is_kept_and_its_link_shown(
 
 
 def test_without_a_mail_server_the_inviter_is_told_to_pass_the_link_on(app, owner, organisation):
-    people = f"/organisations/{organisation['id']}/people"
-    post(
-        owner,
-        people,
-        f"/organisations/{organisation['id']}/invitations",
-        {"email": "li.lei@acme.example", "purpose": "join:respondent"},
-    )
-    shown = owner.get(people, headers=ENGLISH).text
+    send_invitation(owner, organisation, "li.lei@acme.example", "join:respondent")
+    shown = owner.get(f"/organisations/{organisation['id']}/people", headers=ENGLISH).text
     assert "No mail server is set up here, so no e-mail was sent: pass this link on" in shown
 
 
@@ -174,20 +150,13 @@ def test_unusable_mail_settings_stop_the_app_with_what_to_set(monkeypatch, setti
     assert any(line.startswith(problem) for line in refused.value.problems), refused.value.problems
 
 
-def test_a_name_with_a_line_break_still_makes_a_one_line_subject(mail_app, inbox, organisation):
+def test_a_name_with_a_line_break_still_makes_a_one_line_subject(
+    mail_app, inbox, owner, organisation
+):
     with mail_app.app_context():
         acme = db.session.get(Organisation, organisation["id"])
         acme.name = "Acme\nPrecision"  # stored text turns Unicode line separators into \n
         db.session.commit()
-    owner = mail_app.test_client()
-    assert log_in(owner, "owner@acme.example").status_code == 302
-    people = f"/organisations/{organisation['id']}/people"
-    invited = post(
-        owner,
-        people,
-        f"/organisations/{organisation['id']}/invitations",
-        {"email": "li.lei@acme.example", "purpose": "join:respondent"},
-    )
-    assert invited.status_code == 302
+    send_invitation(owner, organisation, "li.lei@acme.example", "join:respondent")
     _recipients, message, _body = inbox.only()
     assert message["Subject"] == "Invitation to Acme Precision"
