@@ -12,6 +12,22 @@ from tests.questionnaire.test_flow import stored_answers
 RETRYING = "Not saved yet: the server could not be reached. Trying again in a few seconds…"
 
 
+def on_first_autosave(page, handle):
+    """The page's first autosave goes to ``handle``, every later one to the server; the
+    list holds the first one's route once it was sent."""
+    intercepted = []
+
+    def route_autosave(route):
+        if intercepted:
+            route.continue_()
+        else:
+            intercepted.append(route)
+            handle(route)
+
+    page.route("**/autosave", route_autosave)
+    return intercepted
+
+
 def first_question(page, questionnaire):
     question = questionnaire.dimensions[0].questions[0]
     return question, page.locator(f"#question-{question.id}")
@@ -21,16 +37,7 @@ def test_a_save_that_gets_no_answer_says_so_and_is_saved_by_the_retry(
     app, live_server, page, questionnaire
 ):
     token = start_assessment(page, live_server)
-    failures = []
-
-    def lose_the_first(route):
-        if not failures:
-            failures.append(route.request.url)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/autosave", lose_the_first)
+    failures = on_first_autosave(page, lambda route: route.abort("connectionreset"))
     question, fieldset = first_question(page, questionnaire)
     fieldset.get_by_text(question.levels[3].en).click()
     expect(fieldset.locator("[data-save-state]")).to_have_text(RETRYING)
@@ -44,16 +51,12 @@ def test_a_proxy_error_page_shows_the_retry_message_not_its_html(
     app, live_server, page, questionnaire
 ):
     token = start_assessment(page, live_server)
-    answered = []
-
-    def bad_gateway_first(route):
-        if not answered:
-            answered.append(502)
-            route.fulfill(status=502, content_type="text/html", body="<html>Bad Gateway</html>")
-        else:
-            route.continue_()
-
-    page.route("**/autosave", bad_gateway_first)
+    on_first_autosave(
+        page,
+        lambda route: route.fulfill(
+            status=502, content_type="text/html", body="<html>Bad Gateway</html>"
+        ),
+    )
     question, fieldset = first_question(page, questionnaire)
     fieldset.get_by_text(question.levels[1].en).click()
     expect(fieldset.locator("[data-save-state]")).to_have_text(RETRYING)
@@ -65,15 +68,7 @@ def test_a_change_made_while_a_save_is_on_its_way_is_the_one_kept(
     app, live_server, page, questionnaire
 ):
     token = start_assessment(page, live_server)
-    held = []
-
-    def hold_the_first(route):
-        if not held:
-            held.append(route)  # answered below, after the second change
-        else:
-            route.continue_()
-
-    page.route("**/autosave", hold_the_first)
+    held = on_first_autosave(page, lambda route: None)  # answered below, after the second change
     question, fieldset = first_question(page, questionnaire)
     fieldset.get_by_text(question.levels[0].en).click()
     page.wait_for_timeout(300)
