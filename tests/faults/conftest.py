@@ -12,14 +12,18 @@ never the working tree's gunicorn.conf.py, so that these tests say what they rel
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import re
 import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -321,3 +325,70 @@ def questionnaire_content():
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32})
     with app.app_context():
         return current_library().latest_published()
+
+
+@dataclass(frozen=True)
+class Save:
+    """One save a person sent (an autosave, or a page's Save), and what came back."""
+
+    sent: float  # time.monotonic() when it was sent
+    acknowledged: float  # ... and when its reply came (or its connection broke)
+    question: str
+    value: str
+    comment: str
+    status: int | None  # None: no response at all (the connection broke)
+    body: dict
+
+    @property
+    def error(self) -> str:
+        return self.body.get("error", "") if self.status != 200 else ""
+
+
+def reply_body(response: httpx.Response) -> dict:
+    """A reply's JSON, or the start of its text when it is not JSON (a page, a proxy's)."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return response.json()
+    return {"text": response.text[:200]}
+
+
+@dataclass
+class Saver:
+    """One person saving answers one after another until stopped; every save in order."""
+
+    person: Person
+    questions: list[str]
+    seed: int
+    pause: float = 0.0  # seconds between one answer and the next save
+    saves: list[Save] = field(default_factory=list)
+
+    def run(self, stop: threading.Event) -> None:
+        rng = random.Random(self.seed)  # noqa: S311 - test data
+        number = 0
+        while not stop.is_set():
+            number += 1
+            question, value = rng.choice(self.questions), rng.choice("12345")
+            comment = f"save {self.seed}-{number}"
+            sent = time.monotonic()
+            try:
+                response = self.person.autosave(question, value, comment)
+            except httpx.TransportError as error:
+                status, body = None, {"transport": repr(error)}
+            else:
+                status, body = response.status_code, reply_body(response)
+            self.saves.append(Save(sent, time.monotonic(), question, value, comment, status, body))
+            time.sleep(self.pause)
+
+
+@contextlib.contextmanager
+def saving(savers: list[Saver]) -> Iterator[None]:
+    """Every saver saves in a thread of its own until the block ends."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=saver.run, args=(stop,)) for saver in savers]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)

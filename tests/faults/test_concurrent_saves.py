@@ -10,23 +10,22 @@ from __future__ import annotations
 import random
 import threading
 import time
-from dataclasses import dataclass
 
 from assessment import scoring
 from assessment.services.assessments import to_scoring_answer
-from tests.faults.conftest import CHINESE, ENGLISH, Person, query, stored_answers
+from tests.faults.conftest import (
+    CHINESE,
+    ENGLISH,
+    Person,
+    Save,
+    Saver,
+    query,
+    reply_body,
+    saving,
+    stored_answers,
+)
 
 LOCKED = "This assessment has been submitted and can no longer be changed."
-
-
-@dataclass(frozen=True)
-class Save:
-    sent: float
-    acknowledged: float
-    status: int
-    value: str
-    comment: str
-    error: str = ""
 
 
 def kept_save(saves: list[Save], stored: tuple[str | None, str]) -> Save:
@@ -57,7 +56,17 @@ def burst_of_saves(people: list[Person], burst: int, dimension_id: str, question
                 )
             else:
                 response = person.autosave(question, value, comment)
-            saves.append(Save(sent, time.monotonic(), response.status_code, value, comment))
+            saves.append(
+                Save(
+                    sent,
+                    time.monotonic(),
+                    question,
+                    value,
+                    comment,
+                    response.status_code,
+                    reply_body(response),
+                )
+            )
             time.sleep(rng.random() / 20)
 
     threads = [
@@ -110,41 +119,18 @@ def test_saves_racing_the_submission_are_in_its_score_or_refused_out_loud(
         response = owner.post_page(dimension.id, {q.id: "3" for q in dimension.questions})
         assert response.status_code == 302
     questions = [q.id for q in questionnaire_content.questions]
-    savers = [Person(server.base_url).join(owner.token) for _ in range(6)]
-    saves: dict[str, list[Save]] = {q: [] for q in questions}
-    stop = threading.Event()
-
-    def keep_saving(number: int, person: Person) -> None:
-        rng = random.Random(number)  # noqa: S311 - test data
-        attempt = 0
-        while not stop.is_set():
-            attempt += 1
-            question, value = rng.choice(questions), rng.choice("12345")
-            comment = f"person {number} #{attempt}"
-            sent = time.monotonic()
-            response = person.autosave(question, value, comment)
-            error = response.json().get("error", "") if response.status_code != 200 else ""
-            saves[question].append(
-                Save(sent, time.monotonic(), response.status_code, value, comment, error)
-            )
-
-    threads = [threading.Thread(target=keep_saving, args=pair) for pair in enumerate(savers)]
-    for thread in threads:
-        thread.start()
-    try:
+    savers = [Saver(Person(server.base_url).join(owner.token), questions, n) for n in range(6)]
+    with saving(savers):
         time.sleep(1.5)
         submit_sent = time.monotonic()
         submitted = owner.submit()
         submit_acknowledged = time.monotonic()
         time.sleep(1)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=120)
 
     assert submitted.status_code == 302
     assert submitted.headers["Location"].endswith("/results")
-    every = [s for question_saves in saves.values() for s in question_saves]
+    every = [s for saver in savers for s in saver.saves]
+    saves = {q: [s for s in every if s.question == q] for q in questions}
     assert {s.status for s in every} <= {200, 409}, server.log_text()[-3000:]
     refused = [s for s in every if s.status == 409]
     assert refused, "no save came after the submission"
@@ -179,5 +165,5 @@ def test_saves_racing_the_submission_are_in_its_score_or_refused_out_loud(
         owner.token,
     )
     assert all(answer_time <= submitted_at for (answer_time,) in answer_times)
-    for person in [owner, *savers]:
+    for person in [owner, *(saver.person for saver in savers)]:
         person.close()

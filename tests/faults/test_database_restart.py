@@ -16,14 +16,10 @@ from __future__ import annotations
 import html
 import os
 import pwd
-import random
 import shutil
 import subprocess
-import threading
 import time
-from dataclasses import dataclass, field
 
-import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -33,7 +29,9 @@ from tests.faults.conftest import (
     CHINESE,
     ENGLISH,
     Person,
+    Saver,
     postgres_server_url,
+    saving,
     stored_answers,
     wait_for_postgres,
 )
@@ -67,30 +65,6 @@ def cluster(action: str, version: str, name: str) -> None:
     )
 
 
-@dataclass
-class Saver:
-    person: Person
-    questions: list[str]
-    seed: int
-    saves: list[tuple[float, str, str, str, int, dict]] = field(default_factory=list)
-
-    def run(self, stop: threading.Event) -> None:
-        rng = random.Random(self.seed)  # noqa: S311 - test data
-        number = 0
-        while not stop.is_set():
-            number += 1
-            question, value = rng.choice(self.questions), rng.choice("12345")
-            comment = f"save {self.seed}-{number}"
-            sent = time.monotonic()
-            try:
-                response = self.person.autosave(question, value, comment)
-                status, body = response.status_code, response.json()
-            except httpx.TransportError as error:
-                status, body = 0, {"transport": repr(error)}
-            self.saves.append((sent, question, value, comment, status, body))
-            time.sleep(0.05)
-
-
 def message_503(language: str) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32})
     with app.test_request_context(headers={"Accept-Language": language}):
@@ -105,33 +79,29 @@ def test_a_database_restart_loses_no_acknowledged_answer_and_the_app_recovers_al
     master = server.process.pid
     questions = [q.id for q in questionnaire_content.dimensions[1].questions]
     savers = [
-        Saver(Person(server.base_url, CHINESE if n % 2 else ENGLISH).start(), questions, n)
+        Saver(
+            Person(server.base_url, CHINESE if n % 2 else ENGLISH).start(), questions, n, pause=0.05
+        )
         for n in range(4)
     ]
-    stop = threading.Event()
-    threads = [threading.Thread(target=saver.run, args=(stop,)) for saver in savers]
-    for thread in threads:
-        thread.start()
     stopped = False
     try:
-        time.sleep(1.5)
-        cluster("stop", version, name)
-        stopped = True
-        english, chinese = savers[0].person, savers[1].person
-        down_save = english.autosave(questions[0], "2", "while down")
-        down_page = chinese.client.get(
-            f"/a/{chinese.token}/dimension/model", headers=chinese.headers()
-        )
-        time.sleep(1)
-        cluster("start", version, name)
-        stopped = False
-        wait_for_postgres(postgres_server_url())
-        back = time.monotonic()
-        time.sleep(2)
+        with saving(savers):
+            time.sleep(1.5)
+            cluster("stop", version, name)
+            stopped = True
+            english, chinese = savers[0].person, savers[1].person
+            down_save = english.autosave(questions[0], "2", "while down")
+            down_page = chinese.client.get(
+                f"/a/{chinese.token}/dimension/model", headers=chinese.headers()
+            )
+            time.sleep(1)
+            cluster("start", version, name)
+            stopped = False
+            wait_for_postgres(postgres_server_url())
+            back = time.monotonic()
+            time.sleep(2)
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=120)
         if stopped:
             cluster("start", version, name)
         wait_for_postgres(postgres_server_url())
@@ -142,23 +112,27 @@ def test_a_database_restart_loses_no_acknowledged_answer_and_the_app_recovers_al
     assert message_503(CHINESE) in html.unescape(down_page.text)
 
     for saver in savers:
-        statuses = {status for _, _, _, _, status, _ in saver.saves}
+        statuses = {save.status for save in saver.saves}
         assert statuses <= {200, 503}, (statuses, server.log_text()[-3000:])
         expected = {"error": message_503(saver.person.language)}
-        assert all(body == expected for *_, status, body in saver.saves if status == 503)
-        after = [status for sent, *_, status, _ in saver.saves if sent > back]
+        assert all(save.body == expected for save in saver.saves if save.status == 503)
+        after = [save.status for save in saver.saves if save.sent > back]
         assert after, "no save was made after the restart"
         assert set(after) == {200}, "the app did not recover by itself"
-    assert sum(status == 503 for s in savers for *_, status, _ in s.saves) >= 1
+    assert sum(save.status == 503 for saver in savers for save in saver.saves) >= 1
 
     assert server.process.poll() is None
     assert server.process.pid == master
     for saver in savers:
         stored = stored_answers(database_url, saver.person.token)
         for question in questions:
-            saves = [s for s in saver.saves if s[1] == question]
-            acknowledged = [i for i, s in enumerate(saves) if s[4] == 200]
+            saves = [save for save in saver.saves if save.question == question]
+            acknowledged = [i for i, save in enumerate(saves) if save.status == 200]
             if acknowledged:  # the last acknowledged, or a later one whose answer was lost
-                allowed = {(s[2], s[3]) for s in saves[acknowledged[-1] :] if s[4] != 0}
+                allowed = {
+                    (save.value, save.comment)
+                    for save in saves[acknowledged[-1] :]
+                    if save.status is not None
+                }
                 assert stored.get(question) in allowed, (question, stored.get(question))
         saver.person.close()

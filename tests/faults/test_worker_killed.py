@@ -11,54 +11,27 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import random
 import signal
 import socket
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.faults.conftest import Person, query, stored_answers
+from tests.faults.conftest import Person, Save, Saver, query, saving, stored_answers
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/net/tcp").exists(), reason="finding a worker's connection needs Linux /proc"
 )
 
 
-@dataclass
-class Saver:
-    """One person saving answers one after another; every outcome in order."""
-
-    person: Person
-    questions: list[str]
-    seed: int
-    outcomes: list[tuple[str, str, str, str]] = field(default_factory=list)
-
-    def run(self, stop: threading.Event) -> None:
-        rng = random.Random(self.seed)  # noqa: S311 - test data
-        number = 0
-        while not stop.is_set():
-            number += 1
-            question, value = rng.choice(self.questions), rng.choice("12345")
-            comment = f"save {self.seed}-{number}"
-            try:
-                status = str(self.person.autosave(question, value, comment).status_code)
-            except httpx.TransportError:
-                status = "no response"
-            self.outcomes.append((question, value, comment, status))
-
-
-def acceptable_final_values(outcomes, question):
+def acceptable_final_values(saves, question):
     """What may be stored for ``question``: the last acknowledged save, or a later one
     that got no response (it may have been committed just before its worker died)."""
-    saves = [(value, comment, status) for q, value, comment, status in outcomes if q == question]
-    acknowledged = [i for i, (_, _, status) in enumerate(saves) if status == "200"]
+    mine = [save for save in saves if save.question == question]
+    acknowledged = [i for i, save in enumerate(mine) if save.status == 200]
     start = acknowledged[-1] if acknowledged else 0
-    allowed = {(v, c) for v, c, status in saves[start:] if status in ("200", "no response")}
+    allowed = {(save.value, save.comment) for save in mine[start:] if save.status in (200, None)}
     return allowed, bool(acknowledged)
 
 
@@ -120,11 +93,7 @@ def test_a_killed_worker_loses_no_acknowledged_answer_and_is_replaced(
     savers = [
         Saver(Person(server.base_url).start(f"Organisation {n}"), questions, n) for n in range(6)
     ]
-    stop = threading.Event()
-    threads = [threading.Thread(target=saver.run, args=(stop,)) for saver in savers]
-    for thread in threads:
-        thread.start()
-    try:
+    with saving(savers):
         time.sleep(1.5)
         os.kill(min(server.worker_pids()), signal.SIGKILL)  # whatever it is doing
         time.sleep(1)
@@ -141,10 +110,6 @@ def test_a_killed_worker_loses_no_acknowledged_answer_and_is_replaced(
         answer = response_to(connection, rest)
         server.wait_for_new_workers({holder})
         time.sleep(1.5)  # saves go on with the new worker
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
 
     assert answer == b"", f"the killed worker's client got {answer[:200]!r}"
     assert probe_question not in stored_answers(database_url, savers[0].person.token)
@@ -153,17 +118,18 @@ def test_a_killed_worker_loses_no_acknowledged_answer_and_is_replaced(
     assert server.process.poll() is None
     assert server.process.pid == master
     for saver in savers:
+        sent = time.monotonic()
         assert saver.person.autosave(questions[0], "3", "after").status_code == 200
-        saver.outcomes.append((questions[0], "3", "after", "200"))
+        saver.saves.append(Save(sent, time.monotonic(), questions[0], "3", "after", 200, {}))
 
-    statuses = {status for saver in savers for *_, status in saver.outcomes}
-    assert statuses <= {"200", "no response"}, server.log_text()[-3000:]
-    assert sum(status == "200" for s in savers for *_, status in s.outcomes) > 50
+    statuses = {save.status for saver in savers for save in saver.saves}
+    assert statuses <= {200, None}, server.log_text()[-3000:]
+    assert sum(save.status == 200 for saver in savers for save in saver.saves) > 50
 
     for saver in savers:
         stored = stored_answers(database_url, saver.person.token)
         for question in questions:
-            allowed, acknowledged = acceptable_final_values(saver.outcomes, question)
+            allowed, acknowledged = acceptable_final_values(saver.saves, question)
             if acknowledged:
                 assert stored.get(question) in allowed, (question, stored.get(question))
             else:
@@ -192,6 +158,6 @@ def test_a_killed_worker_loses_no_acknowledged_answer_and_is_replaced(
         )
         assert {question for question, _ in answers} <= audited
         assert all(answer_time <= updated_at for _, answer_time in answers)
-        assert len(events) >= sum(status == "200" for *_, status in saver.outcomes)
+        assert len(events) >= sum(save.status == 200 for save in saver.saves)
     for saver in savers:
         saver.person.close()
