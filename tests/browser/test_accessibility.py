@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, Organisation
-from assessment.services import accounts
+from assessment.models import Organisation
+from assessment.services import accounts, history
 from tests.browser.conftest import LOCALES, log_in, open_page
 from tests.reports.conftest import DEMO_CONSULTANT
 
@@ -52,19 +52,7 @@ def demo_world(app, runner):
         organisation = (
             db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
         )
-        submitted = (
-            db.session.execute(
-                select(Assessment)
-                .where(
-                    Assessment.organisation_id == organisation.id,
-                    Assessment.status == "submitted",
-                    Assessment.of_organisation_level(),
-                )
-                .order_by(Assessment.submitted_at.desc())
-            )
-            .scalars()
-            .first()
-        )
+        submitted = history.submitted_of(organisation)[-1]  # the newest
         return submitted.resume_token, organisation.id
 
 

@@ -31,19 +31,7 @@ PASSWORD = "a long enough password"
 
 
 def submitted_newest(organisation):
-    return (
-        db.session.execute(
-            select(Assessment)
-            .where(
-                Assessment.organisation_id == organisation.id,
-                Assessment.status == "submitted",
-                Assessment.of_organisation_level(),
-            )
-            .order_by(Assessment.submitted_at.desc())
-        )
-        .scalars()
-        .first()
-    )
+    return history.submitted_of(organisation)[-1]
 
 
 def brand(assessment, upload_dir):
