@@ -24,28 +24,30 @@ def browser(app):
     return client
 
 
+def sign_up(app, **fields):
+    """Fill in the sign-up page from a new browser and send it."""
+    client = browser(app)
+    page = client.get("/signup", headers=ENGLISH).get_data(as_text=True)
+    return client.post(
+        "/signup",
+        data={
+            "csrf_token": form_token(page),
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "industry": "discrete_manufacturing",
+            "size_band": "large",
+            **fields,
+        },
+        headers=ENGLISH,
+    )
+
+
 @hostile_settings
 @given(name=form_text, email=form_text, organisation=form_text, region=form_text)
 def test_sign_up_with_any_text_is_refused_clearly_or_stored_safely(
     app, name, email, organisation, region
 ):
-    client = browser(app)
-    page = client.get("/signup", headers=ENGLISH).get_data(as_text=True)
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": form_token(page),
-            "name": name,
-            "email": email,
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "organisation": organisation,
-            "industry": "discrete_manufacturing",
-            "size_band": "large",
-            "region": region,
-        },
-        headers=ENGLISH,
-    )
+    response = sign_up(app, name=name, email=email, organisation=organisation, region=region)
     assert response.status_code in (302, 400)
     with app.app_context():
         for user in db.session.execute(select(User)).scalars():
@@ -57,21 +59,11 @@ def test_sign_up_with_any_text_is_refused_clearly_or_stored_safely(
 
 
 def test_a_sign_up_name_with_control_and_bidi_characters_is_stored_without_them(app):
-    client = browser(app)
-    page = client.get("/signup", headers=ENGLISH).get_data(as_text=True)
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": form_token(page),
-            "name": "Chen\x85 Li\u202e",
-            "email": "chen@example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "organisation": "Pearl\x1b[2J River\u2066 Motors",
-            "industry": "discrete_manufacturing",
-            "size_band": "large",
-        },
-        headers=ENGLISH,
+    response = sign_up(
+        app,
+        name="Chen\x85 Li\u202e",
+        email="chen@example.com",
+        organisation="Pearl\x1b[2J River\u2066 Motors",
     )
     assert response.status_code == 302
     with app.app_context():

@@ -22,6 +22,16 @@ from sqlalchemy.engine import make_url
 
 from assessment.config import ROOT
 
+# What /readyz answers when everything it checks is in order and Redis is not configured.
+READY_WITHOUT_REDIS = {
+    "status": "ready",
+    "checks": {
+        "database": "ok",
+        "migrations": "ok",
+        "redis": "not configured",
+        "content": "ok",
+    },
+}
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
