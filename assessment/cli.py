@@ -27,7 +27,7 @@ from assessment import scoring
 from assessment.content import loader
 from assessment.content.export import export_questionnaire
 from assessment.content.registry import current_library
-from assessment.errors import AssessmentError, ContentError
+from assessment.errors import AssessmentError, ContentError, database_error_summary
 from assessment.services.answer_documents import (
     AnswerDocumentError,
     parse_document_text,
@@ -65,7 +65,7 @@ def localized_command(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def database_not_ready(error: OperationalError | ProgrammingError) -> str:
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    reason = database_error_summary(error)
     if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
         return _("The database has no tables yet: run 'flask db upgrade' first.")
     return _("The database cannot be used: %(reason)s", reason=reason)

@@ -104,7 +104,7 @@ def register_error_handlers(app: Flask) -> None:
             "database unavailable on %s %s: %s",
             request.method,
             loggable_path(request.path),
-            _first_line(error),
+            database_error_summary(error),
         )
         message = http_error_message(503)
         headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
@@ -129,7 +129,7 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("error.html", message=message, status=status), status
 
 
-def _first_line(error: SQLAlchemyError) -> str:
+def database_error_summary(error: SQLAlchemyError) -> str:
     """The driver's own message, without the statement and its parameters (answers)."""
     original = getattr(error, "orig", None) or error
     lines = str(original).strip().splitlines()

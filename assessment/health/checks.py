@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.content.loader import ContentLibrary
 from assessment.content.registry import EXTENSION_KEY as CONTENT_KEY
+from assessment.errors import database_error_summary
 from assessment.extensions import db
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def database_problem() -> str | None:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
-        log.warning("health check: the database is unreachable (%s)", _first_line(error))
+        log.warning("health check: the database is unreachable (%s)", database_error_summary(error))
         return "database unreachable"
     return None
 
@@ -48,7 +49,9 @@ def migration_problem() -> str | None:
                 else set()
             )
     except SQLAlchemyError as error:
-        log.warning("health check: cannot read the schema version (%s)", _first_line(error))
+        log.warning(
+            "health check: cannot read the schema version (%s)", database_error_summary(error)
+        )
         return "schema version unreadable"
     if current != expected:
         return (
@@ -98,9 +101,3 @@ def _code_heads() -> set[str]:
         heads = set(ScriptDirectory.from_config(config).get_heads())
         current_app.extensions[MIGRATION_HEADS_KEY] = heads
     return heads
-
-
-def _first_line(error: SQLAlchemyError) -> str:
-    original = getattr(error, "orig", None) or error
-    lines = str(original).strip().splitlines()
-    return lines[0] if lines else type(original).__name__
