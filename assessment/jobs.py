@@ -120,10 +120,14 @@ def _standalone_app() -> Flask:
     return create_app()
 
 
+def _worker_app() -> Flask:
+    """The app of ``flask worker``, or, in a worker started without it, one made here."""
+    return current_app._get_current_object() if has_app_context() else _standalone_app()
+
+
 def make_batch_report(item_id: int) -> str:
     """RQ job: one report of a batch. Raises when it should be tried again."""
-    app = current_app._get_current_object() if has_app_context() else _standalone_app()
-    with app.app_context():
+    with _worker_app().app_context():
         # A work horse is forked from the worker: never use the parent's connections.
         db.engine.dispose(close=False)
         job = get_current_job()
@@ -137,8 +141,7 @@ def record_killed_work_horse(job: Job, pid: int, status: int, usage: object) -> 
     """The process making a report died without a word (killed, out of memory)."""
     if job.func_name != f"{__name__}.{make_batch_report.__name__}" or not job.args:
         return
-    with current_app.app_context():
-        service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
+    _record_interrupted(job)
 
 
 def record_abandoned_report(
@@ -153,8 +156,12 @@ def record_abandoned_report(
     """
     if not isinstance(exc_value, AbandonedJobError) or not job.args:
         return
-    app = current_app._get_current_object() if has_app_context() else _standalone_app()
-    with app.app_context():
+    _record_interrupted(job)
+
+
+def _record_interrupted(job: Job) -> None:
+    """The report job's process died: it is tried again, or on its last attempt fails."""
+    with _worker_app().app_context():
         service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
 
 
