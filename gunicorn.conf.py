@@ -9,7 +9,7 @@ from the environment (see docs/operations.md):
 - ``GUNICORN_TIMEOUT`` (60): seconds a request may take (a large PDF takes a few).
 - ``GUNICORN_GRACEFUL_TIMEOUT`` (30): on SIGTERM, seconds to finish running requests.
 
-Logs go through the app's logging (``assessment.serving``): gunicorn's own messages and
+Logs go through the app's logging (``assessment.web.serving``): gunicorn's own messages and
 the app's records are the same JSON lines (or text lines with ``LOG_FORMAT=text``), and
 the access line per request is the app's, with capability tokens masked; gunicorn's own
 access log, which would show them, is off.
@@ -78,7 +78,7 @@ logconfig_dict = {
         "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
     "handlers": {
-        "assessment": {"()": "assessment.serving.log_handler", "log_format": _log_format()},
+        "assessment": {"()": "assessment.web.serving.log_handler", "log_format": _log_format()},
     },
     "formatters": {},
 }

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask, request, session
 
-from assessment import locales
 from assessment.config import ROOT, Config, environment_config, refuse_unusable_configuration
+from assessment.core import locales
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 from assessment.mail import init_mail
 
@@ -38,7 +38,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
 
-    from assessment.serving import init_serving
+    from assessment.web.serving import init_serving
 
     init_serving(app)  # first, so that every request gets its id and access line
 
@@ -58,7 +58,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.admin.views import bp as admin_bp
     from assessment.api.views import bp as api_bp
     from assessment.batches.views import bp as batches_bp
-    from assessment.errors import refuse_oversized_requests, register_error_handlers
     from assessment.exports.views import bp as exports_bp
     from assessment.health.views import bp as health_bp
     from assessment.home.views import bp as home_bp
@@ -68,8 +67,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.reports.pdf import warn_if_slow_fonts
     from assessment.reports.views import bp as reports_bp
     from assessment.respondents.views import bp as respondents_bp
-    from assessment.security import init_security
-    from assessment.templating import init_templating
+    from assessment.web.errors import refuse_oversized_requests, register_error_handlers
+    from assessment.web.security import init_security
+    from assessment.web.templating import init_templating
 
     init_templating(app)
     init_security(app)
@@ -90,8 +90,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     refuse_oversized_requests(app)
 
+    from assessment.batches.jobs import init_jobs
     from assessment.cli import register_commands
-    from assessment.jobs import init_jobs
 
     register_commands(app)
     init_jobs(app)  # the batches folder, and `flask worker`

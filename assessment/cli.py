@@ -23,16 +23,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assessment import scoring
-from assessment.content import loader
-from assessment.content.export import export_questionnaire
 from assessment.content.registry import current_library
-from assessment.errors import AssessmentError, ContentError, database_error_summary
-from assessment.services.answer_documents import (
+from assessment.core import scoring
+from assessment.core.answer_documents import (
     AnswerDocumentError,
     parse_document_text,
     read_answer_document,
 )
+from assessment.core.content import loader
+from assessment.core.content.export import export_questionnaire
+from assessment.web.errors import AssessmentError, ContentError, database_error_summary
 
 EXIT_CONTENT = 1
 EXIT_BAD_INPUT = 2
@@ -169,7 +169,7 @@ def export_command(questionnaire_id: str | None, version: int | None) -> None:
 @localized_command
 def publish_command(path: Path) -> None:
     """Mark a draft questionnaire file as published and record its content hash."""
-    from assessment.content.publishing import PublishError, publish
+    from assessment.core.content.publishing import PublishError, publish
 
     try:
         questionnaire = publish(path)
@@ -216,7 +216,7 @@ def score_command(file: click.utils.LazyFile) -> None:
 @localized_command
 def demo_command(if_empty: bool) -> None:
     """Load three demo organisations with two years of assessments and a draft."""
-    from assessment.services.demo import database_is_empty, load_demo, read_demo
+    from assessment.demo.service import database_is_empty, load_demo, read_demo
 
     if if_empty and not database_is_empty():
         click.echo(_("The database already has assessments; no demo data loaded."))
@@ -252,7 +252,7 @@ assessments_cli = AppGroup("assessments", help="List and inspect assessments.")
 @localized_command
 def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
     """Every assessment: id, organisation, questionnaire version, status, dates, index."""
-    from assessment.services.listing import assessment_rows
+    from assessment.questionnaire.listing import assessment_rows
 
     headers = [
         _("ID"),
@@ -358,7 +358,7 @@ def import_answers_command(assessment_id: int, file: click.utils.LazyFile) -> No
     each problem is printed on its own line, and the exit code is 2.
     """
     from assessment.exports.imports import IMPORT_MAX_BYTES, ImportRefusedError, import_answers
-    from assessment.services.assessments import AssessmentLockedError, questionnaire_of
+    from assessment.questionnaire.service import AssessmentLockedError, questionnaire_of
 
     library = library_or_exit()
     assessment = assessment_or_exit(assessment_id)
@@ -472,7 +472,7 @@ users_cli = AppGroup("users", help="Create and list user accounts.")
 @localized_command
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; the password is asked for, or read from standard input."""
-    from assessment.services import accounts
+    from assessment.accounts import service as accounts
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -530,7 +530,7 @@ organisations_cli = AppGroup("organisations", help="List organisations; delete o
 @localized_command
 def list_organisations_command(as_json: bool) -> None:
     """Every organisation: id, name, industry, number of assessments, when it was created."""
-    from assessment.services.listing import organisation_rows
+    from assessment.questionnaire.listing import organisation_rows
 
     echo_rows(
         organisation_rows(),
@@ -559,7 +559,7 @@ def delete_organisation_command(organisation_id: str, yes: bool) -> None:
     its audit trail. People's accounts are kept. What remains is one audit entry saying
     that organisation #ORG_ID was deleted, without its name.
     """
-    from assessment.services.deletion import (
+    from assessment.portfolio.deletion import (
         OrganisationChangedError,
         OrganisationNotFoundError,
         delete_organisation,

@@ -49,10 +49,10 @@ def batch(runs: int, language: str) -> dict[str, object]:
     from weasyprint import HTML
 
     from assessment import create_app
+    from assessment.demo.service import load_demo, read_demo
     from assessment.extensions import db
     from assessment.models import Assessment, Organisation
     from assessment.reports.service import report_pdf
-    from assessment.services.demo import load_demo, read_demo
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(

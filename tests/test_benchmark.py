@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.benchmark import percentile, standing, standings
+from assessment.core.benchmark import percentile, standing, standings
 
 indices = st.fractions(min_value=0, max_value=100, max_denominator=60)
 cohorts = st.lists(indices, min_size=5, max_size=30)

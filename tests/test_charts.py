@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from assessment.charts import radar
+from assessment.core.charts import radar
 
 
 def distance(a, b):
@@ -52,7 +52,7 @@ def test_axes_keep_their_labels_and_values():
 
 
 def test_trend_places_assessments_by_date_and_breaks_lines_at_missing_data():
-    from assessment.charts import trend
+    from assessment.core.charts import trend
 
     chart = trend(
         moments=[(0, "2024"), (100, "2025"), (400, "2026")],
@@ -75,7 +75,7 @@ def test_trend_places_assessments_by_date_and_breaks_lines_at_missing_data():
 
 
 def test_trend_bridges_a_change_that_cannot_be_compared_with_a_dashed_segment():
-    from assessment.charts import trend
+    from assessment.core.charts import trend
 
     chart = trend(
         moments=[(0, "2024"), (100, "2025"), (200, "2026")],
@@ -94,7 +94,7 @@ def test_trend_bridges_a_change_that_cannot_be_compared_with_a_dashed_segment():
 
 
 def test_trend_of_a_single_assessment_is_centred():
-    from assessment.charts import trend
+    from assessment.core.charts import trend
 
     chart = trend([(5, "2026")], ("Overall", [40.0], frozenset()), [], [(0, 100, "All")])
     assert chart.series[0].points[0].x == pytest.approx((chart.left + chart.right) / 2)

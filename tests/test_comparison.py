@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.comparison import (
+from assessment.core.comparison import (
     Comparability,
     InvalidMappingError,
     MappingProblem,
@@ -17,13 +17,7 @@ from assessment.comparison import (
     compare,
     resolve_mapping,
 )
-from assessment.scoring import (
-    Abstention,
-    DimensionRule,
-    Level,
-    QuestionRule,
-    ScoringRules,
-)
+from assessment.core.scoring import Abstention, DimensionRule, Level, QuestionRule, ScoringRules
 from tests.test_scoring import THRESHOLDS, rules_and_answers, two_dimension_rules, weights
 
 

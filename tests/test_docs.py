@@ -7,7 +7,7 @@ import pytest
 
 from assessment.config import ROOT
 from assessment.content.presentation import level_bands
-from assessment.numbers import display_index, display_score
+from assessment.core.numbers import display_index, display_score
 
 DOCS = [(ROOT / "docs" / "scoring.md", "en"), (ROOT / "docs" / "scoring.zh-CN.md", "zh_CN")]
 

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from assessment.content.registry import current_library
+from assessment.core.numbers import display_index
 from assessment.extensions import db
+from assessment.history import service as history
 from assessment.models import Assessment, Organisation
-from assessment.numbers import display_index
-from assessment.services import assessments as service
-from assessment.services import history
+from assessment.questionnaire import service
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
 ENGLISH = {"Accept-Language": "en"}

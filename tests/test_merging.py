@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.merging import (
+from assessment.core.merging import (
     DEFAULT_MERGE_RULE,
     MERGE_RULES,
     UnknownMergeRuleError,
@@ -12,7 +12,7 @@ from assessment.merging import (
     merge_answers,
     merge_question,
 )
-from assessment.scoring import Abstention, Level
+from assessment.core.scoring import Abstention, Level
 
 QUESTION_IDS = ("q0", "q1", "q2", "q3")
 NA, UNKNOWN = Abstention.NOT_APPLICABLE, Abstention.UNKNOWN

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.models import AuditEvent, Membership, Organisation
-from assessment.services import accounts
-from assessment.services import assessments as service
+from assessment.questionnaire import service
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
@@ -124,7 +124,7 @@ def test_only_managers_change_the_consent_and_it_is_audited(app, owner):
 def test_demo_consultant_sees_the_first_clients_percentiles_among_its_six_peers(
     app, runner, client
 ):
-    from assessment.services.demo import read_demo
+    from assessment.demo.service import read_demo
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     log_in(client, *DEMO_CONSULTANT)

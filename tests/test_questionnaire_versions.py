@@ -7,9 +7,9 @@ import json
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from assessment.core.numbers import display_index
 from assessment.extensions import db
 from assessment.models import Assessment
-from assessment.numbers import display_index
 from tests.questionnaire.conftest import Respondent
 
 
@@ -32,7 +32,7 @@ def test_a_draft_started_on_version_1_is_finished_and_reported_on_version_1(
     app, client, runner, questionnaire
 ):
     from assessment.content.registry import current_library
-    from assessment.services import assessments as service
+    from assessment.questionnaire import service
 
     with app.app_context():
         v1 = current_library().get("iiai-maturity", 1)

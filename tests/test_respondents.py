@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, Membership, Organisation
-from assessment.services import accounts, invitations
+from assessment.people import invitations
 from tests.conftest import form_token
 from tests.questionnaire.conftest import Respondent
 
@@ -22,7 +23,7 @@ def workshop(app, questionnaire):
         db.session.add(acme)
         db.session.flush()
         db.session.add(Membership(user_id=owner.id, organisation_id=acme.id, role="owner"))
-        from assessment.services import assessments
+        from assessment.questionnaire import service as assessments
 
         draft = assessments.start(questionnaire, "en", organisation=acme)
         links = {

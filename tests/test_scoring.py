@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.scoring import (
+from assessment.core.scoring import (
     Abstention,
     DimensionRule,
     InvalidAnswersError,

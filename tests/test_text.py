@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.text import clean_text
+from assessment.core.text import clean_text
 from tests.hostile_input import any_text, unsafe_characters
 
 

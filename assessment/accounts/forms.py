@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from assessment.content.schema import OrganisationOptions
+from assessment.accounts.service import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from assessment.core.content.schema import OrganisationOptions
 from assessment.models import NAME_MAX_LENGTH
 from assessment.questionnaire.forms import organisation_choices
-from assessment.services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 class LoginForm(FlaskForm):

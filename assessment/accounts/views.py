@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from assessment import policy
+from assessment.accounts import service as accounts
 from assessment.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -28,9 +29,8 @@ from assessment.api import tokens as api_tokens
 from assessment.content.registry import current_library
 from assessment.extensions import limiter
 from assessment.models import Organisation
-from assessment.services import accounts
-from assessment.templating import current_locale
-from assessment.urls import safe_next
+from assessment.web.templating import current_locale
+from assessment.web.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment import mail, policy
+from assessment.admin import service as administration
 from assessment.admin.forms import (
     NO_FIRM,
     EngagementForm,
@@ -15,10 +16,10 @@ from assessment.admin.forms import (
     UserForm,
     role_choices,
 )
-from assessment.errors import NotFoundError
+from assessment.audit import service as audit
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
-from assessment.services import administration, audit
+from assessment.web.errors import NotFoundError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

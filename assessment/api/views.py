@@ -22,19 +22,20 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from pydantic import BaseModel
 
-from assessment import comparison, policy, scoring
+from assessment import policy
 from assessment.api import schemas, tokens
 from assessment.api.openapi import openapi_document
 from assessment.content.registry import current_library
-from assessment.content.schema import Questionnaire
-from assessment.errors import AssessmentError, http_error_message
+from assessment.core import comparison, scoring
+from assessment.core.answer_documents import describe_answer_problem
+from assessment.core.content.schema import Questionnaire
+from assessment.core.numbers import display_delta, signed
 from assessment.extensions import csrf, db, limiter
+from assessment.history import service as history
 from assessment.models import COMMENT_MAX_LENGTH, Assessment, Organisation
-from assessment.numbers import display_delta, signed
+from assessment.questionnaire import service
 from assessment.reports.service import report_filename, report_pdf
-from assessment.services import assessments as service
-from assessment.services import history
-from assessment.services.answer_documents import describe_answer_problem
+from assessment.web.errors import AssessmentError, http_error_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie is ever accepted here

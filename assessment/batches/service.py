@@ -2,7 +2,7 @@
 
 A batch has one item per submitted assessment of an organisation (never a respondent's
 own sheet) in its scope: one organisation, or every organisation of a portfolio. Each
-item is made by ``run_item``, in a worker (``assessment.jobs``) or, without a queue, in
+item is made by ``run_item``, in a worker (``assessment.batches.jobs``) or, without a queue, in
 the request. An item whose assessment is gone, or cannot be reported on, fails at once;
 one that fails for any other reason is tried again (``BATCH_RETRIES``) before it fails
 for good. Either way the rest of the batch goes on. PDFs are kept under ``BATCH_DIR``
@@ -26,9 +26,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from assessment import locales, policy
+from assessment import policy
 from assessment.batches.progress import BatchProgress, ItemState
-from assessment.errors import AssessmentError
+from assessment.core import locales
 from assessment.exports.service import file_name_part
 from assessment.extensions import db
 from assessment.models import (
@@ -42,6 +42,7 @@ from assessment.models import (
     utc_now,
 )
 from assessment.reports.service import report_pdf
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

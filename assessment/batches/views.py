@@ -27,15 +27,16 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from assessment import jobs, locales, policy
-from assessment.batches import service
+from assessment import policy
+from assessment.batches import jobs, service
 from assessment.batches.forms import BatchForm
 from assessment.batches.progress import BatchState, ItemState
-from assessment.errors import AssessmentError, NotFoundError
+from assessment.core import locales
 from assessment.extensions import db
-from assessment.lookups import organisation_to_view
 from assessment.models import Organisation, ReportBatch
-from assessment.templating import LANGUAGE_AUTONYMS
+from assessment.web.errors import AssessmentError, NotFoundError
+from assessment.web.lookups import organisation_to_view
+from assessment.web.templating import LANGUAGE_AUTONYMS
 
 bp = Blueprint("batches", __name__)
 

@@ -9,8 +9,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 
-from assessment.content.schema import LevelDefinition, Questionnaire
-from assessment.locales import babel_locale
+from assessment.core.content.schema import LevelDefinition, Questionnaire
+from assessment.core.locales import babel_locale
 
 
 def band_bounds(questionnaire: Questionnaire) -> list[tuple[Decimal, Decimal, LevelDefinition]]:

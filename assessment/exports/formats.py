@@ -45,11 +45,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from assessment.content.schema import OrganisationOptions
+from assessment.core.content.schema import OrganisationOptions
+from assessment.core.locales import content_key
+from assessment.core.numbers import display_index
 from assessment.exports.records import AnswerRecord, AssessmentRecord, ExportRecords
-from assessment.locales import content_key
 from assessment.models import AssessmentStatus
-from assessment.numbers import display_index
 
 EXPORT_FORMAT = "maturity-assessment-export"
 EXPORT_FORMAT_VERSION = 1

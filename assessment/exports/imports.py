@@ -13,19 +13,19 @@ import logging
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessment import scoring
-from assessment.content.loader import ContentLibrary
-from assessment.content.schema import Questionnaire
-from assessment.errors import AssessmentError
-from assessment.extensions import db
-from assessment.models import Assessment
-from assessment.services import assessments as service
-from assessment.services import audit
-from assessment.services.answer_documents import (
+from assessment.audit import service as audit
+from assessment.core import scoring
+from assessment.core.answer_documents import (
     AnswerDocumentError,
     parse_document_text,
     read_answer_document,
 )
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
+from assessment.extensions import db
+from assessment.models import Assessment
+from assessment.questionnaire import service
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

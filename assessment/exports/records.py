@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assessment.content.loader import ContentLibrary
-from assessment.content.schema import Questionnaire
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
 from assessment.models import Assessment, Organisation, level_of
-from assessment.services.assessments import answers_by_question, questionnaire_of
+from assessment.questionnaire.service import answers_by_question, questionnaire_of
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from assessment import locales, policy
-from assessment.content.loader import ContentLibrary
-from assessment.errors import AssessmentError
+from assessment import policy
+from assessment.audit import service as audit
+from assessment.core import locales
+from assessment.core.content.loader import ContentLibrary
 from assessment.exports import formats
 from assessment.exports.records import ExportRecords, export_records
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation, utc_now
-from assessment.services import audit
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

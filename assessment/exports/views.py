@@ -12,9 +12,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from assessment import locales, policy
+from assessment import policy
 from assessment.content.registry import current_library
-from assessment.errors import NotFoundError
+from assessment.core import locales
 from assessment.exports import imports
 from assessment.exports.service import (
     ExportFile,
@@ -24,10 +24,11 @@ from assessment.exports.service import (
 )
 from assessment.extensions import csrf, db
 from assessment.models import Organisation
+from assessment.questionnaire import service
 from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.views import page_context as questionnaire_page_context
-from assessment.services import assessments as service
-from assessment.templating import current_locale
+from assessment.web.errors import NotFoundError
+from assessment.web.templating import current_locale
 
 bp = Blueprint("exports", __name__)
 csrf.exempt(bp)  # the import checks its form token in the view, as questionnaire pages do

@@ -15,10 +15,10 @@ from flask import current_app
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from assessment.content.loader import ContentLibrary
 from assessment.content.registry import EXTENSION_KEY as CONTENT_KEY
-from assessment.errors import database_error_summary
+from assessment.core.content.loader import ContentLibrary
 from assessment.extensions import db
+from assessment.web.errors import database_error_summary
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from assessment import locales
 from assessment.content.presentation import method_paragraphs
 from assessment.content.registry import current_library
-from assessment.errors import NotFoundError
-from assessment.urls import safe_next
+from assessment.core import locales
+from assessment.web.errors import NotFoundError
+from assessment.web.urls import safe_next
 
 bp = Blueprint("home", __name__)
 

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from assessment import mail, policy
-from assessment.errors import NotFoundError
+from assessment.accounts import service as accounts
 from assessment.extensions import db, limiter
-from assessment.lookups import organisation_to_manage
+from assessment.history import service as history
 from assessment.models import (
     Assessment,
     Invitation,
@@ -28,9 +28,11 @@ from assessment.models import (
     Organisation,
     utc_now,
 )
+from assessment.people import invitations
 from assessment.people.forms import InvitationForm, InviteeSignUpForm
 from assessment.questionnaire.access import genuine_post, load
-from assessment.services import accounts, history, invitations
+from assessment.web.errors import NotFoundError
+from assessment.web.lookups import organisation_to_manage
 
 bp = Blueprint("people", __name__)
 

@@ -17,22 +17,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment import policy
-from assessment.comparison_view import build_comparison
+from assessment.audit import service as audit
 from assessment.content.presentation import level_bands
 from assessment.content.registry import current_library
-from assessment.errors import NotFoundError
-from assessment.lookups import organisation_to_manage, organisation_to_view
-from assessment.numbers import display_percentile
-from assessment.services import assessments as service
-from assessment.services import audit, history
-from assessment.services.portfolio import (
+from assessment.core.numbers import display_percentile
+from assessment.history import service as history
+from assessment.history.comparison_view import build_comparison
+from assessment.portfolio.service import (
     SORT_KEYS,
     STATUS_FILTERS,
     organisation_for,
     organisation_pages,
     portfolio,
 )
-from assessment.templating import current_locale
+from assessment.questionnaire import service
+from assessment.web.errors import NotFoundError
+from assessment.web.lookups import organisation_to_manage, organisation_to_view
+from assessment.web.templating import current_locale
 
 bp = Blueprint("portfolio", __name__)
 

@@ -15,10 +15,10 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from assessment.content.registry import current_library
-from assessment.content.schema import Questionnaire
+from assessment.core.content.schema import Questionnaire
 from assessment.models import Assessment
-from assessment.services import assessments as service
-from assessment.services import invitations
+from assessment.people import invitations
+from assessment.questionnaire import service
 
 
 def load(token: str) -> tuple[Assessment, Questionnaire]:

@@ -8,7 +8,7 @@ from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from assessment.content.schema import Dimension, OrganisationOptions
+from assessment.core.content.schema import Dimension, OrganisationOptions
 from assessment.models import COMMENT_MAX_LENGTH, NAME_MAX_LENGTH
 
 NOT_APPLICABLE = "na"

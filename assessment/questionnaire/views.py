@@ -27,12 +27,14 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
-from assessment import locales, policy
+from assessment import policy
 from assessment.content.registry import current_library
-from assessment.content.schema import Questionnaire
-from assessment.errors import NotFoundError
+from assessment.core import locales
+from assessment.core.content.schema import Questionnaire
 from assessment.extensions import csrf
 from assessment.models import Assessment
+from assessment.people import invitations
+from assessment.questionnaire import service
 from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.forms import (
     OrganisationForm,
@@ -41,11 +43,10 @@ from assessment.questionnaire.forms import (
     comment_field_name,
     make_dimension_form,
 )
+from assessment.questionnaire.results import build_results
 from assessment.reports.forms import prefilled_commentary_form
-from assessment.results import build_results
-from assessment.services import assessments as service
-from assessment.services import invitations
-from assessment.templating import current_locale
+from assessment.web.errors import NotFoundError
+from assessment.web.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers

@@ -15,7 +15,8 @@ from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.errors import AssessmentError
+from assessment.audit import service as audit
+from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
     COMMENTARY_MAX_LENGTH,
@@ -24,8 +25,7 @@ from assessment.models import (
     ReportCommentary,
     utc_now,
 )
-from assessment.services import audit
-from assessment.text import clean_text
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

@@ -17,16 +17,16 @@ from babel.lists import format_list
 from babel.numbers import format_percent
 from flask_babel import gettext as _
 
-from assessment.charts import TrendChart
-from assessment.comparison_view import ComparisonView, build_comparison
-from assessment.content.loader import ContentLibrary
 from assessment.content.presentation import answer_label
-from assessment.content.schema import Questionnaire
-from assessment.locales import babel_locale, html_lang
+from assessment.core.charts import TrendChart
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
+from assessment.core.locales import babel_locale, html_lang
+from assessment.history import service as history
+from assessment.history.comparison_view import ComparisonView, build_comparison
 from assessment.models import Assessment, ReportCommentary, level_of
-from assessment.results import DimensionCard, LevelView, ResultsView, build_results
-from assessment.services import assessments as service
-from assessment.services import history
+from assessment.questionnaire import service
+from assessment.questionnaire.results import DimensionCard, LevelView, ResultsView, build_results
 
 SUMMARY_ITEMS = 3
 MOVED_QUESTIONS_SHOWN = 3  # per dimension, in the changes since the previous assessment

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from assessment.content.schema import Questionnaire
+from assessment.core.content.schema import Questionnaire
 from assessment.models import COMMENTARY_MAX_LENGTH, NAME_MAX_LENGTH, ReportCommentary
 
 

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment.content.registry import current_library
-from assessment.lookups import assessment_to_manage
-from assessment.services import assessments as service
-from assessment.services import respondents
+from assessment.questionnaire import service
+from assessment.respondents import service as respondents
+from assessment.web.lookups import assessment_to_manage
 
 bp = Blueprint("respondents", __name__, url_prefix="/organisations/<int:organisation_id>")
 PAGE = "/assessments/<int:assessment_id>/respondents"

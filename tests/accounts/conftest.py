@@ -2,9 +2,9 @@
 
 import pytest
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import Membership, Organisation
-from assessment.services import accounts
 from tests.conftest import form_token
 
 PASSWORD = "a long enough password"
@@ -51,7 +51,7 @@ def organisation(app):
         db.session.flush()
         db.session.add(Membership(user_id=owner.id, organisation_id=acme.id, role="owner"))
         from assessment.content.registry import current_library
-        from assessment.services import assessments
+        from assessment.questionnaire import service as assessments
 
         draft = assessments.start(current_library().latest_published(), "en", organisation=acme)
         return {"id": acme.id, "draft_id": draft.id, "draft_token": draft.resume_token}

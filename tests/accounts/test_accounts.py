@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import User
-from assessment.services import accounts
 from tests.conftest import form_token
 
 PASSWORD = "correct horse battery"

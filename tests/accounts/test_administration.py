@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import AuditEvent, Engagement, Firm, Organisation, User
-from assessment.services import accounts
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT
 

@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import AuditEvent
-from assessment.services import accounts
 from tests.conftest import form_token
 from tests.questionnaire.conftest import Respondent
 from tests.reports.conftest import DEMO_CONSULTANT, log_in

@@ -10,10 +10,11 @@ in or not; a wrong link is a 404 for everyone.
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.batches import service as batches
 from assessment.extensions import db
 from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User, utc_now
-from assessment.services import accounts, invitations
+from assessment.people import invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 

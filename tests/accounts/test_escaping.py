@@ -67,7 +67,7 @@ def test_free_text_is_escaped_everywhere_it_is_shown(app, client, runner, questi
     )
     with app.app_context():
         from assessment.models import Invitation
-        from assessment.services import invitations
+        from assessment.people import invitations
 
         link = "/invitations/" + invitations.link_token(
             db.session.execute(select(Invitation)).scalar_one()
@@ -86,7 +86,7 @@ def test_free_text_is_escaped_everywhere_it_is_shown(app, client, runner, questi
     pages["people"] = client.get(people)
     # And an administrator sees them all.
     with app.app_context():
-        from assessment.services import accounts
+        from assessment.accounts import service as accounts
 
         accounts.create_user("root@example.com", "a long enough password", role="admin")
     admin = app.test_client()

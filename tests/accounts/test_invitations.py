@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
@@ -16,7 +17,6 @@ from assessment.models import (
     Organisation,
     utc_now,
 )
-from assessment.services import accounts
 from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post, send_invitation
 from tests.questionnaire.conftest import Respondent
 

@@ -11,11 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from assessment import create_app
+from assessment.accounts import service as accounts
 from assessment.config import ConfigurationError, TestingConfig
 from assessment.extensions import db
 from assessment.mail import init_mail
 from assessment.models import Invitation, Organisation
-from assessment.services import accounts
 from tests.accounts.conftest import ENGLISH, PASSWORD, log_in, post, send_invitation
 
 SENDER = "Maturity assessment <noreply@assessment.example>"

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from assessment import policy
+from assessment.accounts import service as accounts
+from assessment.demo.service import read_demo
 from assessment.extensions import db
 from assessment.models import Membership, Organisation, User
-from assessment.services import accounts
-from assessment.services.demo import read_demo
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.api import tokens
 from assessment.extensions import db
 from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User
-from assessment.services import accounts
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from assessment import locales
+from assessment.core import locales
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
+from assessment.history import service as history
 from assessment.models import Organisation
-from assessment.services import accounts, history
 from tests.browser.conftest import LOCALES, log_in, open_page
 from tests.reports.conftest import DEMO_CONSULTANT
 

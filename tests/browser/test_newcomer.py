@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessment.locales import babel_locale, content_key
-from assessment.numbers import display_index
-from assessment.templating import LANGUAGE_AUTONYMS
+from assessment.core.locales import babel_locale, content_key
+from assessment.core.numbers import display_index
+from assessment.web.templating import LANGUAGE_AUTONYMS
 from tests.browser.conftest import Interface, open_page
 from tests.questionnaire.test_flow import stored_answers
 

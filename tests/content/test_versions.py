@@ -10,11 +10,11 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from assessment import comparison
-from assessment.comparison import Comparability, Movement
 from assessment.config import ROOT
-from assessment.content.loader import content_hash, load_library, parse_yaml
-from assessment.errors import ContentError
+from assessment.core import comparison
+from assessment.core.comparison import Comparability, Movement
+from assessment.core.content.loader import content_hash, load_library, parse_yaml
+from assessment.web.errors import ContentError
 from tests.content.test_loader import check, reported, with_reference_data, write
 
 CONTENT = ROOT / "content"
@@ -352,8 +352,8 @@ def test_mapping_across_two_steps_composes_them(tmp_path):
 def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_path):
     from datetime import UTC, datetime
 
+    from assessment.history import service as history
     from assessment.models import Assessment
-    from assessment.services import history
 
     folder = with_reference_data(tmp_path)
     shutil.copy(V1, folder / V1.name)
@@ -407,7 +407,7 @@ def test_demo_organisation_compares_across_versions_with_contributions_that_add_
 ):
     from assessment.extensions import db
     from assessment.models import Assessment, AssessmentStatus, Organisation
-    from assessment.services import assessments as service
+    from assessment.questionnaire import service
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import Assessment, Engagement, Firm, Membership, Organisation
-from assessment.services import accounts
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
 PASSWORD = "a long enough password"

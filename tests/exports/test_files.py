@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assessment.content.registry import current_library
+from assessment.core.numbers import display_index
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, level_of
-from assessment.numbers import display_index
 from tests.exports.conftest import ENGLISH, read_csv, read_json, read_xlsx
 from tests.questionnaire.conftest import Respondent
 

@@ -11,8 +11,8 @@ import random
 import threading
 import time
 
-from assessment import scoring
-from assessment.services.assessments import to_scoring_answer
+from assessment.core import scoring
+from assessment.questionnaire.service import to_scoring_answer
 from tests.faults.conftest import (
     CHINESE,
     ENGLISH,

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from assessment import create_app
-from assessment.errors import http_error_message
+from assessment.web.errors import http_error_message
 from tests.faults.conftest import (
     CHINESE,
     ENGLISH,

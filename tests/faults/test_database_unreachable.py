@@ -10,7 +10,7 @@ import pytest
 
 from assessment import create_app
 from assessment.config import TestingConfig
-from assessment.errors import http_error_message
+from assessment.web.errors import http_error_message
 
 ENGLISH = {"Accept-Language": "en"}
 CHINESE = {"Accept-Language": "zh-CN,zh;q=0.9"}

@@ -16,12 +16,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from assessment import create_app
+from assessment.accounts import service as accounts
 from assessment.config import ROOT, TestingConfig
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Membership, Organisation
-from assessment.services import accounts
-from assessment.services import assessments as service
+from assessment.questionnaire import service
 from tests.conftest import form_token
 from tests.reports.conftest import log_in
 

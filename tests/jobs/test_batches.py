@@ -6,8 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from assessment import jobs
-from assessment.batches import service
+from assessment.batches import jobs, service
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, Organisation, ReportBatch, User
 from tests.conftest import form_token

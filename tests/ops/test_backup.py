@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, func, inspect, select, table, text
 from assessment import create_app
 from assessment.config import ROOT, TestingConfig
 from assessment.content.registry import current_library
+from assessment.demo.service import load_demo, read_demo
 from assessment.extensions import db
-from assessment.services.demo import load_demo, read_demo
 from tests.ops.conftest import server_environment
 
 BACKUP = ROOT / "bin" / "backup-postgres"

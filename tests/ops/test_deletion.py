@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import service as accounts
 from assessment.batches import service as batches
 from assessment.extensions import db
+from assessment.history import service as history
 from assessment.models import (
     Assessment,
     AuditEvent,
@@ -21,9 +23,10 @@ from assessment.models import (
     ReportBatch,
     User,
 )
+from assessment.people import invitations
+from assessment.questionnaire import service
 from assessment.reports.commentary import CommentaryInput, save_commentary
-from assessment.services import accounts, history, invitations, respondents
-from assessment.services import assessments as service
+from assessment.respondents import service as respondents
 from tests.reports.conftest import DEMO_CONSULTANT
 from tests.reports.test_safety_and_commentary import tiny_png
 

@@ -10,7 +10,7 @@ import pytest
 from assessment import create_app
 from assessment.config import TestingConfig
 from assessment.extensions import db
-from assessment.serving import log_handler, loggable_path
+from assessment.web.serving import log_handler, loggable_path
 from tests.accounts.test_rate_limits import attempt_logins
 
 TOKEN = "Zq9-not-a-real-token-but-shaped-like-one"

@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from assessment.core.numbers import display_index
 from assessment.extensions import db
 from assessment.models import Assessment
-from assessment.numbers import display_index
 from tests.conftest import form_token
 from tests.questionnaire.conftest import ENGLISH
 

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from assessment.numbers import display_index
+from assessment.core.numbers import display_index
 from tests.reports.conftest import page_count, pdf_text
 
 pytestmark = pytest.mark.usefixtures("fonttools_fallback_fails")
@@ -76,10 +76,10 @@ def test_report_explains_each_dimensions_change_by_its_largest_question_movement
     app, client, demo
 ):
     from assessment.content.registry import current_library
+    from assessment.core.numbers import display_contribution
     from assessment.extensions import db
+    from assessment.history import service as history
     from assessment.models import Assessment
-    from assessment.numbers import display_contribution
-    from assessment.services import history
 
     assessment_id, token, _ = demo
     with app.app_context():

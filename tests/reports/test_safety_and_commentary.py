@@ -230,7 +230,7 @@ def test_commentary_of_a_draft_is_refused(client, runner, demo):
 
 
 def test_only_the_clients_consultants_may_write_commentary(app, client, demo):
-    from assessment.services import accounts
+    from assessment.accounts import service as accounts
     from tests.reports.conftest import log_in
 
     _, token, _ = demo

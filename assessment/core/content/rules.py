@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
-from assessment import comparison
-from assessment.comparison import MappingProblemCode
-from assessment.content.schema import Questionnaire
+from assessment.core import comparison
+from assessment.core.comparison import MappingProblemCode
+from assessment.core.content.schema import Questionnaire
 
 Location = tuple[str | int, ...]
 Problem = tuple[Location, str]

@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from assessment import merging, scoring
-from assessment.locales import content_key
+from assessment.core import merging, scoring
+from assessment.core.locales import content_key
 
 LEVEL_COUNT = scoring.LEVEL_COUNT
 

@@ -21,7 +21,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from assessment import mail
-from assessment.errors import AssessmentError
+from assessment.audit import service as audit
+from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
@@ -32,8 +33,7 @@ from assessment.models import (
     UserRole,
     utc_now,
 )
-from assessment.services import audit
-from assessment.text import clean_text
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

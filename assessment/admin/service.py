@@ -15,11 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from assessment import mail
-from assessment.errors import AssessmentError
+from assessment.accounts import service as accounts
+from assessment.audit import service as audit
+from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
-from assessment.services import accounts, audit
-from assessment.text import clean_text
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

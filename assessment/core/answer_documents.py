@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from assessment import scoring
-from assessment.content.loader import ContentLibrary
-from assessment.content.schema import Questionnaire
+from assessment.core import scoring
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
 
 
 class AnswerDocumentError(ValueError):

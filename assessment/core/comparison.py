@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from assessment.scoring import (
+from assessment.core.scoring import (
     Abstention,
     AggregateScore,
     Answer,

@@ -25,10 +25,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from assessment.errors import AssessmentError
+from assessment.audit import service as audit
 from assessment.extensions import db
 from assessment.models import Assessment, Membership, Organisation
-from assessment.services import audit
+from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.comparison import (
+from assessment.core.comparison import (
     AggregateComparison,
     AssessmentComparison,
     Comparability,
@@ -21,9 +21,9 @@ from assessment.comparison import (
     QuestionComparison,
     Reason,
 )
-from assessment.content.schema import Question, Questionnaire
-from assessment.numbers import display_contribution, display_delta, display_index
-from assessment.scoring import Abstention, Level
+from assessment.core.content.schema import Question, Questionnaire
+from assessment.core.numbers import display_contribution, display_delta, display_index
+from assessment.core.scoring import Abstention, Level
 
 MOVEMENTS = {
     Movement.UP: _l("up"),

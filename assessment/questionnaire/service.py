@@ -15,10 +15,11 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, literal, select, text, update
 
-from assessment import scoring
-from assessment.content.loader import ContentLibrary
-from assessment.content.schema import Questionnaire
-from assessment.errors import AssessmentError, NotFoundError
+from assessment.audit import service as audit
+from assessment.core import scoring
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
+from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
     ANSWER_VALUES,
@@ -31,8 +32,7 @@ from assessment.models import (
     level_of,
     utc_now,
 )
-from assessment.services import audit
-from assessment.text import clean_text
+from assessment.web.errors import AssessmentError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.content import loader
-from assessment.content.schema import Questionnaire
+from assessment.core.content import loader
+from assessment.core.content.schema import Questionnaire
 
 DRAFT_STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)
 

@@ -20,7 +20,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from assessment import mail
-from assessment.errors import AssessmentError, NotFoundError
+from assessment.accounts.service import EMAIL_PATTERN, normalise_email
+from assessment.audit import service as audit
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
@@ -33,8 +34,8 @@ from assessment.models import (
     User,
     utc_now,
 )
-from assessment.services import audit, respondents
-from assessment.services.accounts import EMAIL_PATTERN, normalise_email
+from assessment.respondents import service as respondents
+from assessment.web.errors import AssessmentError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from assessment import merging, scoring
-from assessment.content.schema import Question, Questionnaire
-from assessment.errors import AssessmentError
+from assessment.audit import service as audit
+from assessment.core import merging, scoring
+from assessment.core.content.schema import Question, Questionnaire
+from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
     COMMENT_MAX_LENGTH,
@@ -28,9 +29,8 @@ from assessment.models import (
     User,
     utc_now,
 )
-from assessment.services import assessments as service
-from assessment.services import audit
-from assessment.text import clean_text
+from assessment.questionnaire import service
+from assessment.web.errors import AssessmentError
 
 
 class MergeError(AssessmentError):

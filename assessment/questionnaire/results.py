@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessment.charts import RadarChart, radar
 from assessment.content.presentation import level_bands, method_paragraphs
-from assessment.content.schema import Questionnaire
+from assessment.core.charts import RadarChart, radar
+from assessment.core.content.schema import Questionnaire
+from assessment.core.numbers import display_index, display_score
 from assessment.models import level_of
-from assessment.numbers import display_index, display_score
 
 MAIN_GAP_COUNT = 5
 TOP_LEVEL = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assessment.content.schema import Questionnaire
+from assessment.core.content.schema import Questionnaire
 
 
 def _plain(value: object) -> object:

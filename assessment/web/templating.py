@@ -6,11 +6,11 @@ from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
 
-from assessment import locales
 from assessment.content.presentation import answer_label
 from assessment.content.registry import current_library
-from assessment.content.schema import LocalizedText, Questionnaire
-from assessment.numbers import display_index
+from assessment.core import locales
+from assessment.core.content.schema import LocalizedText, Questionnaire
+from assessment.core.numbers import display_index
 
 # Each language named in itself ("中文", "English"), from the CLDR data Babel ships.
 LANGUAGE_AUTONYMS = tuple(

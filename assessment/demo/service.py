@@ -12,9 +12,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from assessment.content.loader import ContentLibrary
 from assessment.content.registry import current_library
-from assessment.content.schema import Questionnaire
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
@@ -24,8 +24,8 @@ from assessment.models import (
     UserRole,
     utc_now,
 )
-from assessment.services import assessments as service
-from assessment.services import respondents
+from assessment.questionnaire import service
+from assessment.respondents import service as respondents
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def _answer_by_several(
 
 
 def _engage_demo_firm(entry: DemoFirm, organisation_ids: set[int | None]) -> None:
-    from assessment.services import accounts
+    from assessment.accounts import service as accounts
 
     firm = Firm(name=entry.name)
     db.session.add(firm)

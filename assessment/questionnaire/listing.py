@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from assessment.core.numbers import display_index
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation
-from assessment.numbers import display_index
 
 
 def assessment_rows() -> list[dict[str, Any]]:

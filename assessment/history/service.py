@@ -15,17 +15,17 @@ from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from assessment import benchmark, comparison
-from assessment.charts import TrendChart, trend
-from assessment.content.loader import ContentLibrary
+from assessment.audit import service as audit
 from assessment.content.presentation import band_bounds
-from assessment.content.schema import Questionnaire
-from assessment.errors import NotFoundError
+from assessment.core import benchmark, comparison
+from assessment.core.charts import TrendChart, trend
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.schema import Questionnaire
+from assessment.core.locales import babel_locale
 from assessment.extensions import db
-from assessment.locales import babel_locale
 from assessment.models import Assessment, AssessmentStatus, Organisation
-from assessment.services import assessments as service
-from assessment.services import audit
+from assessment.questionnaire import service
+from assessment.web.errors import NotFoundError
 
 
 def assessments_of(organisation: Organisation) -> list[Assessment]:

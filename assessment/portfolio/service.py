@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from assessment import policy
-from assessment.content.loader import ContentLibrary
+from assessment.core.content.loader import ContentLibrary
+from assessment.core.numbers import display_index
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
-from assessment.numbers import display_index
 
 SORT_KEYS = ("name", "index", "date")
 STATUS_FILTERS = ("draft", "submitted", "none")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assessment.extensions import db, login_manager
-from assessment.serving import loggable_path
+from assessment.web.serving import loggable_path
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from assessment.scoring import Abstention, Answer, Level
+from assessment.core.scoring import Abstention, Answer, Level
 
 
 def _lower_median(levels: Sequence[Level]) -> Level:

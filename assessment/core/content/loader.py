@@ -20,11 +20,11 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from assessment import comparison, merging
-from assessment.content import rules
-from assessment.content.rules import Location, format_location
-from assessment.content.schema import OrganisationOptions, Questionnaire
-from assessment.errors import ContentError, ContentProblem
+from assessment.core import comparison, merging
+from assessment.core.content import rules
+from assessment.core.content.rules import Location, format_location
+from assessment.core.content.schema import OrganisationOptions, Questionnaire
+from assessment.web.errors import ContentError, ContentProblem
 
 log = logging.getLogger(__name__)
 
