@@ -7,10 +7,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from flask import Flask, request, session
 
 from assessment.config import ROOT, Config, environment_config, refuse_unusable_configuration
-from assessment.core import locales
+from assessment.core import locales, messages
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 from assessment.mail import init_mail
 
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    messages.install_translator(flask_babel.gettext)  # the core's messages, too
     _init_login(app)
     limiter.init_app(app)
     init_mail(app)

@@ -32,7 +32,8 @@ from assessment.core.answer_documents import (
 )
 from assessment.core.content import loader
 from assessment.core.content.export import export_questionnaire
-from assessment.web.errors import AssessmentError, ContentError, database_error_summary
+from assessment.core.errors import AssessmentError, ContentError
+from assessment.web.errors import database_error_summary
 
 EXIT_CONTENT = 1
 EXIT_BAD_INPUT = 2

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from assessment import mail
 from assessment.audit import service as audit
+from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -33,7 +34,6 @@ from assessment.models import (
     UserRole,
     utc_now,
 )
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

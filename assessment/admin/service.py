@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from assessment import mail
 from assessment.accounts import service as accounts
 from assessment.audit import service as audit
+from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from assessment.admin.forms import (
     role_choices,
 )
 from assessment.audit import service as audit
+from assessment.core.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
-from assessment.web.errors import NotFoundError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from assessment import policy
+from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import NAME_MAX_LENGTH, ApiToken, User, utc_now
-from assessment.web.errors import AssessmentError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -29,13 +29,14 @@ from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
 from assessment.core.answer_documents import describe_answer_problem
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import AssessmentError
 from assessment.core.numbers import display_delta, signed
 from assessment.extensions import csrf, db, limiter
 from assessment.history import service as history
 from assessment.models import COMMENT_MAX_LENGTH, Assessment, Organisation
 from assessment.questionnaire import service
 from assessment.reports.service import report_filename, report_pdf
-from assessment.web.errors import AssessmentError, http_error_message
+from assessment.web.errors import http_error_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie is ever accepted here

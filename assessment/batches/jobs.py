@@ -30,9 +30,9 @@ from rq.job import Job
 
 from assessment.batches import service
 from assessment.cli import cli_locale
+from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import ReportBatch, utc_now
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

@@ -29,6 +29,7 @@ from sqlalchemy import select, update
 from assessment import policy
 from assessment.batches.progress import BatchProgress, ItemState
 from assessment.core import locales
+from assessment.core.errors import AssessmentError
 from assessment.exports.service import file_name_part
 from assessment.extensions import db
 from assessment.models import (
@@ -42,7 +43,6 @@ from assessment.models import (
     utc_now,
 )
 from assessment.reports.service import report_pdf
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

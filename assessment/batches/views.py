@@ -32,9 +32,9 @@ from assessment.batches import jobs, service
 from assessment.batches.forms import BatchForm
 from assessment.batches.progress import BatchState, ItemState
 from assessment.core import locales
+from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation, ReportBatch
-from assessment.web.errors import AssessmentError, NotFoundError
 from assessment.web.lookups import organisation_to_view
 from assessment.web.templating import LANGUAGE_AUTONYMS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from assessment.core.content.loader import ContentLibrary, load_library
-from assessment.web.errors import ContentError
+from assessment.core.errors import ContentError
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from assessment.core import scoring
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
+from assessment.core.messages import gettext as _
 
 
 class AnswerDocumentError(ValueError):

@@ -22,10 +22,10 @@ from assessment.core.answer_documents import (
 )
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.questionnaire import service
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

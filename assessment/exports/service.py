@@ -24,11 +24,11 @@ from assessment import policy
 from assessment.audit import service as audit
 from assessment.core import locales
 from assessment.core.content.loader import ContentLibrary
+from assessment.core.errors import AssessmentError
 from assessment.exports import formats
 from assessment.exports.records import ExportRecords, export_records
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation, utc_now
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

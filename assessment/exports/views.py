@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from assessment import policy
 from assessment.content.registry import current_library
 from assessment.core import locales
+from assessment.core.errors import NotFoundError
 from assessment.exports import imports
 from assessment.exports.service import (
     ExportFile,
@@ -27,7 +28,6 @@ from assessment.models import Organisation
 from assessment.questionnaire import service
 from assessment.questionnaire.access import genuine_post, load
 from assessment.questionnaire.views import page_context as questionnaire_page_context
-from assessment.web.errors import NotFoundError
 from assessment.web.templating import current_locale
 
 bp = Blueprint("exports", __name__)

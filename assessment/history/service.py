@@ -21,11 +21,11 @@ from assessment.core import benchmark, comparison
 from assessment.core.charts import TrendChart, trend
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import NotFoundError
 from assessment.core.locales import babel_locale
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
 from assessment.questionnaire import service
-from assessment.web.errors import NotFoundError
 
 
 def assessments_of(organisation: Organisation) -> list[Assessment]:

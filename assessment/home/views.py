@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from assessment.content.presentation import method_paragraphs
 from assessment.content.registry import current_library
 from assessment.core import locales
-from assessment.web.errors import NotFoundError
+from assessment.core.errors import NotFoundError
 from assessment.web.urls import safe_next
 
 bp = Blueprint("home", __name__)

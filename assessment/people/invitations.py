@@ -22,6 +22,7 @@ from sqlalchemy import select
 from assessment import mail
 from assessment.accounts.service import EMAIL_PATTERN, normalise_email
 from assessment.audit import service as audit
+from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
@@ -35,7 +36,6 @@ from assessment.models import (
     utc_now,
 )
 from assessment.respondents import service as respondents
-from assessment.web.errors import AssessmentError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user
 
 from assessment import mail, policy
 from assessment.accounts import service as accounts
+from assessment.core.errors import NotFoundError
 from assessment.extensions import db, limiter
 from assessment.history import service as history
 from assessment.models import (
@@ -31,7 +32,6 @@ from assessment.models import (
 from assessment.people import invitations
 from assessment.people.forms import InvitationForm, InviteeSignUpForm
 from assessment.questionnaire.access import genuine_post, load
-from assessment.web.errors import NotFoundError
 from assessment.web.lookups import organisation_to_manage
 
 bp = Blueprint("people", __name__)

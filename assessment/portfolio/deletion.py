@@ -26,9 +26,9 @@ from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from assessment.audit import service as audit
+from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment, Membership, Organisation
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

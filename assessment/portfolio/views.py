@@ -20,6 +20,7 @@ from assessment import policy
 from assessment.audit import service as audit
 from assessment.content.presentation import level_bands
 from assessment.content.registry import current_library
+from assessment.core.errors import NotFoundError
 from assessment.core.numbers import display_percentile
 from assessment.history import service as history
 from assessment.history.comparison_view import build_comparison
@@ -31,7 +32,6 @@ from assessment.portfolio.service import (
     portfolio,
 )
 from assessment.questionnaire import service
-from assessment.web.errors import NotFoundError
 from assessment.web.lookups import organisation_to_manage, organisation_to_view
 from assessment.web.templating import current_locale
 

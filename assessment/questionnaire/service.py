@@ -19,6 +19,7 @@ from assessment.audit import service as audit
 from assessment.core import scoring
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -32,7 +33,6 @@ from assessment.models import (
     level_of,
     utc_now,
 )
-from assessment.web.errors import AssessmentError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ from assessment import policy
 from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import NotFoundError
 from assessment.extensions import csrf
 from assessment.models import Assessment
 from assessment.people import invitations
@@ -45,7 +46,6 @@ from assessment.questionnaire.forms import (
 )
 from assessment.questionnaire.results import build_results
 from assessment.reports.forms import prefilled_commentary_form
-from assessment.web.errors import NotFoundError
 from assessment.web.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)

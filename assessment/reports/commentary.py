@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from flask_babel import lazy_gettext as _l
 
 from assessment.audit import service as audit
+from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -25,7 +26,6 @@ from assessment.models import (
     ReportCommentary,
     utc_now,
 )
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

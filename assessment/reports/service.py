@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from assessment.audit import service as audit
 from assessment.content.registry import current_library
 from assessment.core import locales
+from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.reports.context import build_report_context
 from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
-from assessment.web.errors import AssessmentError
 
 log = logging.getLogger(__name__)
 

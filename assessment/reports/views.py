@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from assessment import policy
+from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import csrf
 from assessment.questionnaire.access import genuine_post, load
 from assessment.reports import commentary as commentary_service
@@ -20,7 +21,6 @@ from assessment.reports.service import (
     report_filename,
     report_pdf,
 )
-from assessment.web.errors import AssessmentError, NotFoundError
 from assessment.web.templating import current_locale
 
 bp = Blueprint("reports", __name__)

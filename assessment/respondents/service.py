@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from assessment.audit import service as audit
 from assessment.core import merging, scoring
 from assessment.core.content.schema import Question, Questionnaire
+from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -30,7 +31,6 @@ from assessment.models import (
     utc_now,
 )
 from assessment.questionnaire import service
-from assessment.web.errors import AssessmentError
 
 
 class MergeError(AssessmentError):

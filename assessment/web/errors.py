@@ -4,61 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
 
 from flask import Flask, Response, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from assessment.core.errors import AssessmentError, ContentError
 from assessment.extensions import db, login_manager
 from assessment.web.serving import loggable_path
 
 log = logging.getLogger(__name__)
 
 DATABASE_RETRY_AFTER_SECONDS = 5
-
-
-class AssessmentError(Exception):
-    """Base of the errors whose message is written for the person who caused them."""
-
-    status_code = 400
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(str(message) if message else self.__class__.__name__)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    file: str
-    line: int | None
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.location}: {self.message}"
-            if self.location
-            else (f"{where}: {self.message}")
-        )
-
-
-class ContentError(AssessmentError):
-    """The questionnaire content cannot be used as it is."""
-
-    status_code = 503
-
-    def __init__(self, problems: list[ContentProblem]) -> None:
-        super().__init__(
-            _l("The questionnaire content has problems; an administrator must fix them.")
-        )
-        self.problems = problems
-
-
-class NotFoundError(AssessmentError):
-    status_code = 404
 
 
 def _wants_json() -> bool:

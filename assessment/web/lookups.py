@@ -10,9 +10,9 @@ from flask import abort
 from flask_login import current_user
 
 from assessment import policy
+from assessment.core.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation
-from assessment.web.errors import NotFoundError
 
 
 def organisation_to_view(organisation_id: int) -> Organisation:

@@ -14,7 +14,7 @@ from assessment.config import ROOT
 from assessment.core import comparison
 from assessment.core.comparison import Comparability, Movement
 from assessment.core.content.loader import content_hash, load_library, parse_yaml
-from assessment.web.errors import ContentError
+from assessment.core.errors import ContentError
 from tests.content.test_loader import check, reported, with_reference_data, write
 
 CONTENT = ROOT / "content"

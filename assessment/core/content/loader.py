@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -24,7 +23,8 @@ from assessment.core import comparison, merging
 from assessment.core.content import rules
 from assessment.core.content.rules import Location, format_location
 from assessment.core.content.schema import OrganisationOptions, Questionnaire
-from assessment.web.errors import ContentError, ContentProblem
+from assessment.core.errors import ContentError, ContentProblem
+from assessment.core.messages import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from assessment.core.content import loader
 from assessment.core.content.schema import Questionnaire
+from assessment.core.messages import lazy_gettext as _l
 
 DRAFT_STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from flask_babel import lazy_gettext as _l
-
 from assessment.core import comparison
 from assessment.core.comparison import MappingProblemCode
 from assessment.core.content.schema import Questionnaire
+from assessment.core.messages import lazy_gettext as _l
 
 Location = tuple[str | int, ...]
 Problem = tuple[Location, str]
