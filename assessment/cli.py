@@ -33,6 +33,7 @@ from assessment.core.answer_documents import (
 from assessment.core.content import loader
 from assessment.core.content.export import export_questionnaire
 from assessment.core.errors import AssessmentError, ContentError
+from assessment.core.stored_result import StoredResult
 from assessment.web.errors import database_error_summary
 
 EXIT_CONTENT = 1
@@ -206,7 +207,7 @@ def score_command(file: click.utils.LazyFile) -> None:
             "id": document.questionnaire.id,
             "version": document.questionnaire.version,
         },
-        **scoring.to_dict(result),
+        **StoredResult.of(result).to_dict(),
     }
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from assessment.batches.progress import ItemState
+from assessment.core.stored_result import StoredResult
 from assessment.extensions import db
 
 RESUME_TOKEN_BYTES = 32
@@ -107,7 +108,8 @@ class Assessment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The score as computed at submission (scoring.to_dict), kept so it never changes.
+    # The score as computed at submission, kept so it never changes: read it as
+    # ``stored_result``; this column holds its JSON form (``StoredResult.to_dict``).
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A respondent's own sheet of an assessment answered by several people; None for the
     # organisation's assessment itself.
@@ -133,6 +135,11 @@ class Assessment(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def stored_result(self) -> StoredResult | None:
+        """The score stored at submission; None before."""
+        return StoredResult.from_dict(self.result) if self.result is not None else None
 
     @property
     def is_sheet(self) -> bool:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assessment.core.stored_result import StoredAggregate, StoredDimension
+
 Level = Annotated[int, Field(ge=1, le=5)]
 AnswerValue = Level | Literal["na", "unknown"]
 
@@ -126,6 +128,13 @@ class Result(Strict):
 class IndexPoint(Strict):
     index: float | None
     level: int | None
+
+    @classmethod
+    def of(cls, stored: StoredAggregate | StoredDimension) -> IndexPoint:
+        return cls(
+            index=float(stored.index) if stored.index is not None else None,
+            level=int(stored.level) if stored.level is not None else None,
+        )
 
 
 class HistoryEntry(Strict):

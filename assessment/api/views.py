@@ -463,18 +463,16 @@ def organisation_history(organisation_id: int) -> Response:
     organisation = _organisation(organisation_id)
     entries = []
     for assessment in history.submitted_of(organisation):
-        result = assessment.result or {}
+        result = assessment.stored_result
         entries.append(
             schemas.HistoryEntry(
                 assessment_id=assessment.id,
                 submitted_at=assessment.submitted_at,
                 questionnaire=_reference(assessment),
-                overall=schemas.IndexPoint(
-                    index=result["overall"]["index"], level=result["overall"]["level"]
-                ),
+                overall=schemas.IndexPoint.of(result.overall),
                 dimensions={
-                    dimension_id: schemas.IndexPoint(index=entry["index"], level=entry["level"])
-                    for dimension_id, entry in result["dimensions"].items()
+                    dimension_id: schemas.IndexPoint.of(dimension)
+                    for dimension_id, dimension in result.dimensions.items()
                 },
             )
         )
@@ -546,7 +544,9 @@ def submit(assessment_id: int) -> Response:
         ) from None
     return _dump(
         schemas.Result(
-            assessment_id=assessment.id, final=True, score=schemas.Score.model_validate(score)
+            assessment_id=assessment.id,
+            final=True,
+            score=schemas.Score.model_validate(score.to_dict()),
         )
     )
 
@@ -560,7 +560,7 @@ def result(assessment_id: int) -> Response:
         schemas.Result(
             assessment_id=assessment.id,
             final=assessment.is_submitted,
-            score=schemas.Score.model_validate(score),
+            score=schemas.Score.model_validate(score.to_dict()),
         )
     )
 

@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
@@ -48,6 +49,7 @@ from openpyxl.utils import get_column_letter
 from assessment.core.content.schema import OrganisationOptions
 from assessment.core.locales import content_key
 from assessment.core.numbers import display_index
+from assessment.core.stored_result import StoredAggregate, StoredDimension
 from assessment.exports.records import AnswerRecord, AssessmentRecord, ExportRecords
 from assessment.models import AssessmentStatus
 
@@ -106,7 +108,7 @@ def json_document(
                 "created_at": a.created_at.isoformat(),
                 "updated_at": a.updated_at.isoformat(),
                 "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-                "result": a.result,
+                "result": a.result.to_dict() if a.result else None,
                 "answers": [
                     {
                         "question_id": answer.question_id,
@@ -131,7 +133,7 @@ def json_bytes(records: ExportRecords, scope: dict[str, Any], generated_at: date
 # Tables, in the current locale (the caller sets it with force_locale)
 
 
-def _index(value: float | None) -> float | None:
+def _index(value: Fraction | None) -> float | None:
     return float(display_index(value)) if value is not None else None
 
 
@@ -157,10 +159,11 @@ def _answer_text(answer: AnswerRecord) -> str:
     return _("Unanswered")
 
 
-def _aggregate(result: dict[str, Any] | None, *path: str) -> dict[str, Any]:
-    for key in path:
-        result = (result or {}).get(key)
-    return result or {}
+def _scores(scores: StoredAggregate | StoredDimension | None) -> list[Cell]:
+    """The index and level cells of an aggregate or a dimension (empty when not scored)."""
+    if scores is None:
+        return [None, None]
+    return [_index(scores.index), int(scores.level) if scores.level is not None else None]
 
 
 def answer_table(records: ExportRecords, locale: str) -> Table:
@@ -186,12 +189,14 @@ def answer_table(records: ExportRecords, locale: str) -> Table:
     rows: list[list[Cell]] = []
     for record in records.assessments:
         organisation = records.organisation(record.organisation_id)
-        overall = _aggregate(record.result, "overall")
+        overall = _scores(record.result.overall if record.result else None)
         questionnaire = record.questionnaire
         for answer in record.answers:
             dimension = questionnaire.dimension(answer.dimension_id)
             question = next(q for q in dimension.questions if q.id == answer.question_id)
-            scores = _aggregate(record.result, "dimensions", answer.dimension_id)
+            scores = _scores(
+                record.result.dimensions.get(answer.dimension_id) if record.result else None
+            )
             rows.append(
                 [
                     organisation.name if organisation else None,
@@ -199,11 +204,9 @@ def answer_table(records: ExportRecords, locale: str) -> Table:
                     _questionnaire(record),
                     _status(record),
                     _day(record.submitted_at),
-                    _index(overall.get("index")),
-                    overall.get("level"),
+                    *overall,
                     dimension.name.get(locale),
-                    _index(scores.get("index")),
-                    scores.get("level"),
+                    *scores,
                     answer.question_id,
                     question.prompt.get(locale),
                     _answer_text(answer),
@@ -251,7 +254,8 @@ def score_table(records: ExportRecords, options: OrganisationOptions, locale: st
     for record in records.assessments:
         organisation = records.organisation(record.organisation_id)
         industry = options.industry(organisation.industry) if organisation else None
-        overall = _aggregate(record.result, "overall")
+        result = record.result
+        strict_level = result.overall.strict_level if result else None
         row: list[Cell] = [
             organisation.name if organisation else None,
             industry.name.get(locale) if industry else None,
@@ -262,14 +266,15 @@ def score_table(records: ExportRecords, options: OrganisationOptions, locale: st
             record.respondent_name or None,
             _day(record.created_at),
             _day(record.submitted_at),
-            _index(overall.get("index")),
-            overall.get("level"),
-            overall.get("strict_level"),
+            *_scores(result.overall if result else None),
+            int(strict_level) if strict_level is not None else None,
         ]
-        for group, ids in (("parts", parts), ("dimensions", dimensions)):
+        for group, ids in (
+            (result.parts if result else {}, parts),
+            (result.dimensions if result else {}, dimensions),
+        ):
             for item_id in ids:
-                scores = _aggregate(record.result, group, item_id)
-                row += [_index(scores.get("index")), scores.get("level")]
+                row += _scores(group.get(item_id))
         rows.append(row)
     return Table(headers, rows)
 

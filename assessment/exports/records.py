@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
+from assessment.core.stored_result import StoredResult
 from assessment.models import Assessment, Organisation, level_of
 from assessment.questionnaire.service import answers_by_question, questionnaire_of
 
@@ -42,7 +42,7 @@ class AssessmentRecord:
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
-    result: dict[str, Any] | None  # as stored at submission; None for a draft
+    result: StoredResult | None  # as stored at submission; None for a draft
     answers: tuple[AnswerRecord, ...]
 
 
@@ -101,7 +101,7 @@ def assessment_record(assessment: Assessment, library: ContentLibrary) -> Assess
         created_at=assessment.created_at,
         updated_at=assessment.updated_at,
         submitted_at=assessment.submitted_at,
-        result=assessment.result if assessment.is_submitted else None,
+        result=assessment.stored_result if assessment.is_submitted else None,
         answers=tuple(answers),
     )
 

@@ -8,9 +8,6 @@ versions never change, so the numbers are the same) to explain the change exactl
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
-
 from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,6 +20,7 @@ from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
 from assessment.core.locales import babel_locale
+from assessment.core.stored_result import StoredResult
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
 from assessment.questionnaire import service
@@ -107,19 +105,20 @@ def trend_chart(
     language = babel_locale(locale)
     dates = [format_date(a.submitted_at, "medium", locale=language) for a in submitted]
     overall_breaks, dimension_breaks = _breaks(submitted, library)
+    indices = [_chart_values(a.stored_result) for a in submitted]
     return trend(
         moments=[
             (a.submitted_at.timestamp(), label) for a, label in zip(submitted, dates, strict=True)
         ],
         overall=(
             overall_label,
-            [a.result["overall"]["index"] for a in submitted],
+            [values["overall"] for values in indices],
             overall_breaks,
         ),
         dimensions=[
             (
                 dimension.name.get(locale),
-                [a.result["dimensions"].get(dimension.id, {}).get("index") for a in submitted],
+                [values.get(dimension.id) for values in indices],
                 dimension_breaks.get(dimension.id, frozenset()),
             )
             for dimension in questionnaire.dimensions
@@ -175,16 +174,10 @@ def compare(
     return result, old_questionnaire, new_questionnaire
 
 
-def _indices(result: dict[str, Any]) -> dict[str, Fraction | None]:
-    """The overall and dimension indices of a stored result, exactly as stored."""
-
-    def exact(entry: dict[str, Any] | None) -> Fraction | None:
-        index = (entry or {}).get("index")
-        return Fraction(index) if index is not None else None
-
+def _chart_values(result: StoredResult) -> dict[str, float | None]:
+    """The overall index (key ``overall``) and each dimension's, as a chart plots them."""
     return {
-        "overall": exact(result.get("overall")),
-        **{dimension_id: exact(entry) for dimension_id, entry in result["dimensions"].items()},
+        key: float(index) if index is not None else None for key, index in result.indices().items()
     }
 
 
@@ -210,8 +203,8 @@ def peer_standings(organisation: Organisation, min_cohort: int) -> dict[str, ben
     ).all()
     latest_of_peer = dict(peers_submitted)  # each peer keeps its last (latest) result
     return benchmark.standings(
-        _indices(own[-1].result),
-        [_indices(result) for result in latest_of_peer.values()],
+        own[-1].stored_result.indices(),
+        [StoredResult.from_dict(result).indices() for result in latest_of_peer.values()],
         min_cohort,
     )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from sqlalchemy import select
 
 from assessment import policy
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.numbers import display_index
+from assessment.core.scoring import Level
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
 
@@ -23,9 +25,9 @@ class PortfolioRow:
     name: str
     industry_id: str
     industry: str  # its name in the reader's language
-    latest_index: float | None
+    latest_index: Fraction | None
     latest_index_text: str | None
-    latest_level: int | None
+    latest_level: Level | None
     latest_date: datetime | None
     latest_token: str | None
     newest_status: str | None  # draft | submitted | None (no assessment yet)
@@ -60,7 +62,8 @@ def portfolio(
         submitted = [a for a in history if a.status == AssessmentStatus.SUBMITTED]
         latest = max(submitted, key=lambda a: a.submitted_at, default=None)
         newest = history[-1] if history else None
-        index = latest.result["overall"]["index"] if latest and latest.result else None
+        latest_overall = latest.stored_result.overall if latest else None
+        index = latest_overall.index if latest_overall else None
         option = library.organisation_options.industry(organisation.industry)
         rows.append(
             PortfolioRow(
@@ -70,9 +73,7 @@ def portfolio(
                 industry=option.name.get(locale) if option else organisation.industry,
                 latest_index=index,
                 latest_index_text=display_index(index) if index is not None else None,
-                latest_level=latest.result["overall"]["level"]
-                if latest and latest.result
-                else None,
+                latest_level=latest_overall.level if latest_overall else None,
                 latest_date=latest.submitted_at if latest else None,
                 latest_token=latest.resume_token if latest else None,
                 newest_status=newest.status if newest else None,

@@ -21,8 +21,9 @@ def assessment_rows() -> list[dict[str, Any]]:
     ).scalars()
     rows = []
     for assessment in assessments:
-        overall = (assessment.result or {}).get("overall", {})
-        index = overall.get("index")
+        result = assessment.stored_result
+        index = result.overall.index if result else None
+        level = result.overall.level if result else None
         rows.append(
             {
                 "id": assessment.id,
@@ -36,9 +37,9 @@ def assessment_rows() -> list[dict[str, Any]]:
                 "submitted_at": assessment.submitted_at.isoformat()
                 if assessment.submitted_at
                 else None,
-                "overall_index": index,
+                "overall_index": float(index) if index is not None else None,
                 "overall_index_display": display_index(index) if index is not None else None,
-                "overall_level": overall.get("level"),
+                "overall_level": int(level) if level is not None else None,
                 "resume_path": f"/a/{assessment.resume_token}",
             }
         )

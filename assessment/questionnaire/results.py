@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from fractions import Fraction
 
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
 from assessment.core.content.schema import Questionnaire
 from assessment.core.numbers import display_index, display_score
+from assessment.core.stored_result import StoredAggregate, StoredResult
 from assessment.models import level_of
 
 MAIN_GAP_COUNT = 5
@@ -89,18 +90,21 @@ def _level(questionnaire: Questionnaire, number: int | None, locale: str) -> Lev
     return LevelView(number, definition.name.get(locale), definition.meaning.get(locale))
 
 
+def _float(value: Fraction | None) -> float | None:
+    return float(value) if value is not None else None
+
+
 def _aggregate(
-    questionnaire: Questionnaire, name: str, outcome: Mapping[str, Any], locale: str
+    questionnaire: Questionnaire, name: str, outcome: StoredAggregate, locale: str
 ) -> AggregateView:
-    index = outcome["index"]
     return AggregateView(
         name=name,
-        index=display_index(index) if index is not None else None,
-        index_value=index,
-        level=_level(questionnaire, outcome["level"], locale),
-        status=outcome["status"],
+        index=display_index(outcome.index) if outcome.index is not None else None,
+        index_value=_float(outcome.index),
+        level=_level(questionnaire, outcome.level, locale),
+        status=outcome.status.value,
         excluded=tuple(
-            questionnaire.dimension(d).name.get(locale) for d in outcome["excluded_dimensions"]
+            questionnaire.dimension(d).name.get(locale) for d in outcome.excluded_dimensions
         ),
     )
 
@@ -130,34 +134,34 @@ def _levelled_questions(
 
 def build_results(
     questionnaire: Questionnaire,
-    result: Mapping[str, Any],
+    result: StoredResult,
     answer_values: Mapping[str, str | None],
     locale: str,
 ) -> ResultsView:
-    """The results of one assessment: ``result`` is ``scoring.to_dict`` output."""
+    """The results of one assessment, from its stored (or current) score."""
     levelled = _levelled_questions(questionnaire, answer_values, locale)
     below_top = [view for view in levelled if view.level < TOP_LEVEL]
 
     cards = []
     for dimension in questionnaire.dimensions:
-        outcome = result["dimensions"][dimension.id]
-        level = outcome["level"]
+        outcome = result.dimensions[dimension.id]
+        level = outcome.level
         cards.append(
             DimensionCard(
                 id=dimension.id,
                 part=dimension.part,
                 name=dimension.name.get(locale),
                 summary=dimension.summary.get(locale),
-                status=outcome["status"],
-                score=display_score(outcome["score"]) if outcome["score"] is not None else None,
-                index=display_index(outcome["index"]) if outcome["index"] is not None else None,
-                index_value=outcome["index"],
+                status=outcome.status.value,
+                score=display_score(outcome.score) if outcome.score is not None else None,
+                index=display_index(outcome.index) if outcome.index is not None else None,
+                index_value=_float(outcome.index),
                 level=_level(questionnaire, level, locale),
-                questions=outcome["questions"],
-                answered=outcome["answered"],
-                not_applicable=outcome["na"],
-                unknown=outcome["unknown"],
-                unanswered=outcome["unanswered"],
+                questions=outcome.question_count,
+                answered=outcome.answered,
+                not_applicable=outcome.not_applicable,
+                unknown=outcome.unknown,
+                unanswered=outcome.unanswered,
                 recommendation=(
                     dimension.recommendations[level - 1].get(locale) if level else None
                 ),
@@ -169,10 +173,10 @@ def build_results(
         )
 
     return ResultsView(
-        overall=_aggregate(questionnaire, "", result["overall"], locale),
-        strict_level=_level(questionnaire, result["overall"]["strict_level"], locale),
+        overall=_aggregate(questionnaire, "", result.overall, locale),
+        strict_level=_level(questionnaire, result.overall.strict_level, locale),
         parts=tuple(
-            _aggregate(questionnaire, part.name.get(locale), result["parts"][part.id], locale)
+            _aggregate(questionnaire, part.name.get(locale), result.parts[part.id], locale)
             for part in questionnaire.parts
         ),
         dimensions=tuple(cards),

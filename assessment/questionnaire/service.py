@@ -20,6 +20,7 @@ from assessment.core import scoring
 from assessment.core.content.loader import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError, NotFoundError
+from assessment.core.stored_result import StoredResult
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -377,7 +378,7 @@ def _upsert_answers(rows: list[dict[str, object]]) -> None:
     db.session.execute(ANSWER_UPSERT, rows)
 
 
-def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
+def submit(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult:
     """Fix the assessment and store its score; every question needs an answer first."""
     _lock(assessment)
     db.session.refresh(assessment, ["answers"])
@@ -388,23 +389,26 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, ob
         raise OrganisationMissingError()
     result = current_result(assessment, questionnaire)
     now = utc_now()
-    assessment.result = result
+    assessment.result = result.to_dict()
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
     assessment.updated_at = now
-    audit.record("assessment.submitted", assessment, overall_index=result["overall"]["index"])
+    overall_index = result.overall.index
+    audit.record(
+        "assessment.submitted",
+        assessment,
+        overall_index=float(overall_index) if overall_index is not None else None,
+    )
     db.session.commit()
     log.info("assessment %s submitted", assessment.id)
     return result
 
 
-def result_of(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
+def result_of(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult:
     """The stored score of a submitted assessment; the current one of a draft."""
-    if assessment.result is not None:
-        return assessment.result
-    return current_result(assessment, questionnaire)
+    return assessment.stored_result or current_result(assessment, questionnaire)
 
 
-def current_result(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, object]:
-    """The score of the answers as they stand now, in its stored JSON form."""
-    return scoring.to_dict(scoring.score(scoring_answers(assessment), questionnaire.scoring_rules))
+def current_result(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult:
+    """The score of the answers as they stand now, as it would be stored."""
+    return StoredResult.of(scoring.score(scoring_answers(assessment), questionnaire.scoring_rules))

@@ -1,0 +1,200 @@
+"""The score as it is stored at submission, and read back by every page, export and report.
+
+``scoring.score`` computes with exact fractions; an assessment keeps that score as JSON
+(``Assessment.result``), whose numbers are floats. This type is that stored score: it
+is written by ``StoredResult.of(score).to_dict()`` and read by ``StoredResult.from_dict``,
+the one place that knows the JSON's keys. Its numbers are the stored floats as exact
+fractions, so a result read back equals the result written, and pages, exports and the
+report all show the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from assessment.core.scoring import (
+    AggregateScore,
+    AssessmentScore,
+    DimensionScore,
+    Level,
+    OverallScore,
+    Status,
+)
+
+
+def _stored_number(value: Fraction | None) -> Fraction | None:
+    """A number as JSON keeps it: the nearest float, held exactly."""
+    return None if value is None else Fraction(float(value))
+
+
+def _number_from(value: Any) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _level_from(value: Any) -> Level | None:
+    return None if value is None else Level(value)
+
+
+def _json_number(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _json_level(value: Level | None) -> int | None:
+    return None if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class StoredAggregate:
+    """One part, or the whole assessment."""
+
+    status: Status
+    index: Fraction | None
+    level: Level | None
+    excluded_dimensions: tuple[str, ...]  # insufficient data
+
+    @classmethod
+    def of(cls, aggregate: AggregateScore) -> StoredAggregate:
+        return cls(
+            status=aggregate.status,
+            index=_stored_number(aggregate.index),
+            level=aggregate.level,
+            excluded_dimensions=aggregate.excluded_dimensions,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredAggregate:
+        return cls(
+            status=Status(data["status"]),
+            index=_number_from(data["index"]),
+            level=_level_from(data["level"]),
+            excluded_dimensions=tuple(data["excluded_dimensions"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": _json_number(self.index),
+            "level": _json_level(self.level),
+            "status": self.status.value,
+            "excluded_dimensions": list(self.excluded_dimensions),
+        }
+
+
+@dataclass(frozen=True)
+class StoredOverall(StoredAggregate):
+    strict_level: Level | None = None
+
+    @classmethod
+    def of(cls, aggregate: OverallScore) -> StoredOverall:
+        return cls(**vars(StoredAggregate.of(aggregate)), strict_level=aggregate.strict_level)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredOverall:
+        return cls(
+            **vars(StoredAggregate.from_dict(data)),
+            strict_level=_level_from(data["strict_level"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "strict_level": _json_level(self.strict_level)}
+
+
+@dataclass(frozen=True)
+class StoredDimension:
+    part: str
+    status: Status
+    score: Fraction | None  # weighted mean level, 1-5
+    index: Fraction | None  # 0-100
+    level: Level | None
+    question_count: int
+    answered: int
+    not_applicable: int
+    unknown: int
+
+    @property
+    def unanswered(self) -> int:
+        return self.question_count - self.answered - self.not_applicable - self.unknown
+
+    @classmethod
+    def of(cls, dimension: DimensionScore) -> StoredDimension:
+        return cls(
+            part=dimension.part,
+            status=dimension.status,
+            score=_stored_number(dimension.score),
+            index=_stored_number(dimension.index),
+            level=dimension.level,
+            question_count=dimension.question_count,
+            answered=dimension.answered,
+            not_applicable=dimension.not_applicable,
+            unknown=dimension.unknown,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredDimension:
+        return cls(
+            part=data["part"],
+            status=Status(data["status"]),
+            score=_number_from(data["score"]),
+            index=_number_from(data["index"]),
+            level=_level_from(data["level"]),
+            question_count=data["questions"],
+            answered=data["answered"],
+            not_applicable=data["na"],
+            unknown=data["unknown"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "part": self.part,
+            "score": _json_number(self.score),
+            "index": _json_number(self.index),
+            "level": _json_level(self.level),
+            "status": self.status.value,
+            "questions": self.question_count,
+            "answered": self.answered,
+            "na": self.not_applicable,
+            "unknown": self.unknown,
+            "unanswered": self.unanswered,
+        }
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    overall: StoredOverall
+    parts: Mapping[str, StoredAggregate]
+    dimensions: Mapping[str, StoredDimension]
+
+    @classmethod
+    def of(cls, score: AssessmentScore) -> StoredResult:
+        """The score as it will be stored (its numbers as JSON keeps them)."""
+        return cls(
+            overall=StoredOverall.of(score.overall),
+            parts={part: StoredAggregate.of(value) for part, value in score.parts.items()},
+            dimensions={key: StoredDimension.of(value) for key, value in score.dimensions.items()},
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredResult:
+        return cls(
+            overall=StoredOverall.from_dict(data["overall"]),
+            parts={part: StoredAggregate.from_dict(value) for part, value in data["parts"].items()},
+            dimensions={
+                key: StoredDimension.from_dict(value) for key, value in data["dimensions"].items()
+            },
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.to_dict(),
+            "parts": {part: value.to_dict() for part, value in self.parts.items()},
+            "dimensions": {key: value.to_dict() for key, value in self.dimensions.items()},
+        }
+
+    def indices(self) -> dict[str, Fraction | None]:
+        """The overall index (key ``overall``) and each dimension's, as stored."""
+        return {
+            "overall": self.overall.index,
+            **{key: dimension.index for key, dimension in self.dimensions.items()},
+        }
