@@ -17,6 +17,7 @@ from assessment.reports import commentary as commentary_service
 from assessment.reports.forms import make_commentary_form, note_field_name
 from assessment.reports.service import (
     ReportNotReadyError,
+    css_string,
     logo_path,
     report_filename,
     report_pdf,
@@ -36,6 +37,8 @@ class CommentaryNotAllowedError(AssessmentError):
 
 
 csrf.exempt(bp)  # checked in the view, as for the questionnaire pages
+# The report's running header quotes the organisation's name in its stylesheet.
+bp.app_template_filter("css_string")(css_string)
 
 
 @bp.get("/a/<token>/report.pdf")

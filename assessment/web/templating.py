@@ -47,12 +47,6 @@ def init_templating(app: Flask) -> None:
     def index_text(index: float) -> str:
         return display_index(index)
 
-    @app.template_filter("css_string")
-    def css_string_filter(text: str) -> str:
-        from assessment.reports.service import css_string
-
-        return css_string(text)
-
     @app.context_processor
     def locale_globals() -> dict[str, object]:
         locale = current_locale()
