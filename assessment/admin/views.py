@@ -17,9 +17,9 @@ from assessment.admin.forms import (
     role_choices,
 )
 from assessment.audit import service as audit
-from assessment.core.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Organisation, User, UserRole
+from assessment.web.lookups import row_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -89,9 +89,7 @@ def add_user() -> Response | tuple[str, int]:
 
 @bp.post("/users/<int:user_id>")
 def update_user(user_id: int) -> Response:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFoundError()
+    user = row_or_404(User, user_id)
     form = UserForm(prefix=f"user-{user.id}")
     form.set_choices(administration.firms())
     if not form.validate_on_submit():
@@ -124,16 +122,9 @@ def firms() -> Response | tuple[str, int]:
     return render_template("admin/firms.html", firms=administration.firms(), form=form), status
 
 
-def _firm_or_404(firm_id: int) -> Firm:
-    firm = db.session.get(Firm, firm_id)
-    if firm is None:
-        raise NotFoundError()
-    return firm
-
-
 @bp.get("/firms/<int:firm_id>")
 def firm(firm_id: int) -> str:
-    page = administration.firm_page(_firm_or_404(firm_id))
+    page = administration.firm_page(row_or_404(Firm, firm_id))
     form = EngagementForm()
     form.set_choices(page.other_organisations)
     return render_template("admin/firm.html", page=page, form=form)
@@ -141,7 +132,7 @@ def firm(firm_id: int) -> str:
 
 @bp.post("/firms/<int:firm_id>/engagements")
 def engage(firm_id: int) -> Response:
-    firm = _firm_or_404(firm_id)
+    firm = row_or_404(Firm, firm_id)
     form = EngagementForm()
     form.set_choices(administration.firm_page(firm).other_organisations)
     if form.validate_on_submit():
@@ -166,10 +157,8 @@ def engage(firm_id: int) -> Response:
 
 @bp.post("/firms/<int:firm_id>/engagements/<int:engagement_id>/end")
 def end_engagement(firm_id: int, engagement_id: int) -> Response:
-    firm = _firm_or_404(firm_id)
-    engagement = db.session.get(Engagement, engagement_id)
-    if engagement is None or engagement.firm_id != firm.id:
-        raise NotFoundError()
+    firm = row_or_404(Firm, firm_id)
+    engagement = row_or_404(Engagement, engagement_id, firm_id=firm.id)
     name = engagement.organisation.name
     administration.end_engagement(engagement)
     flash(

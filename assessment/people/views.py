@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user
 from assessment import mail, policy
 from assessment.accounts import service as accounts
 from assessment.core.errors import NotFoundError
-from assessment.extensions import db, limiter
+from assessment.extensions import limiter
 from assessment.history import service as history
 from assessment.models import (
     Assessment,
@@ -32,7 +32,7 @@ from assessment.models import (
 from assessment.people import invitations
 from assessment.people.forms import InvitationForm, InviteeSignUpForm
 from assessment.questionnaire.access import genuine_post, load
-from assessment.web.lookups import organisation_to_manage
+from assessment.web.lookups import organisation_to_manage, row_or_404
 
 bp = Blueprint("people", __name__)
 
@@ -131,9 +131,7 @@ def _flash_invitation_sent(invitation: Invitation, link: str, delivery: mail.Del
 @login_required
 def revoke(organisation_id: int, invitation_id: int) -> Response:
     organisation = organisation_to_manage(organisation_id)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != organisation.id:
-        raise NotFoundError()
+    invitation = row_or_404(Invitation, invitation_id, organisation_id=organisation.id)
     invitations.revoke(invitation)
     flash(_("The invitation to %(email)s no longer works.", email=invitation.email), "success")
     return redirect(url_for("people.index", organisation_id=organisation.id))
@@ -143,9 +141,7 @@ def revoke(organisation_id: int, invitation_id: int) -> Response:
 @login_required
 def remove_member(organisation_id: int, membership_id: int) -> Response:
     organisation = organisation_to_manage(organisation_id)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != organisation.id:
-        raise NotFoundError()
+    membership = row_or_404(Membership, membership_id, organisation_id=organisation.id)
     email = membership.user.email
     try:
         invitations.remove_member(membership)

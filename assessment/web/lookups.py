@@ -6,6 +6,8 @@ see but not change is a 403.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort
 from flask_login import current_user
 
@@ -13,6 +15,18 @@ from assessment import policy
 from assessment.core.errors import NotFoundError
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation
+
+Row = TypeVar("Row")
+
+
+def row_or_404(model: type[Row], row_id: int, **belongs_to: int) -> Row:
+    """The ``model`` row ``row_id``, or a 404 when there is none or when it does not belong
+    where the URL puts it: each keyword names a column that must hold the given id
+    (``row_or_404(Invitation, invitation_id, organisation_id=organisation.id)``)."""
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, column) != value for column, value in belongs_to.items()):
+        raise NotFoundError()
+    return row
 
 
 def organisation_to_view(organisation_id: int) -> Organisation:
@@ -32,7 +46,7 @@ def organisation_to_manage(organisation_id: int) -> Organisation:
 def assessment_to_manage(organisation_id: int, assessment_id: int) -> Assessment:
     """An organisation-level assessment of an organisation the person manages."""
     organisation = organisation_to_manage(organisation_id)
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or assessment.organisation_id != organisation.id or assessment.is_sheet:
+    assessment = row_or_404(Assessment, assessment_id, organisation_id=organisation.id)
+    if assessment.is_sheet:
         raise NotFoundError()
     return assessment
