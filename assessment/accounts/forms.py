@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from assessment.accounts.service import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from assessment.core.content.schema import OrganisationOptions
 from assessment.models import NAME_MAX_LENGTH
-from assessment.questionnaire.forms import organisation_choices
+from assessment.questionnaire.forms import OrganisationDetailsFields
 
 
 class LoginForm(FlaskForm):
@@ -50,20 +49,12 @@ class FirstPasswordForm(NewPasswordForm):
         self.confirm.label.text = _l("Password again")
 
 
-class SignUpForm(FirstPasswordForm):
+class SignUpForm(OrganisationDetailsFields, FirstPasswordForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
     organisation = StringField(
         _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
     )
-    industry = SelectField(_l("Industry"), validators=[DataRequired()])
-    size_band = SelectField(_l("Number of employees"), validators=[DataRequired()])
-    region = StringField(
-        _l("Region or city (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
-    )
-
-    def set_choices(self, options: OrganisationOptions, locale: str) -> None:
-        self.industry.choices, self.size_band.choices = organisation_choices(options, locale)
 
 
 class ApiTokenForm(FlaskForm):

@@ -26,16 +26,10 @@ def organisation_choices(
     )
 
 
-class RespondentForm(FlaskForm):
-    respondent_name = StringField(
-        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
-    )
+class OrganisationDetailsFields:
+    """The details of an organisation that a form asks besides its name (which each form
+    names its own way): mixed into the questionnaire's first page and into sign-up."""
 
-
-class OrganisationForm(RespondentForm):
-    name = StringField(
-        _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
-    )
     industry = SelectField(_l("Industry"), validators=[DataRequired()])
     size_band = SelectField(_l("Number of employees"), validators=[DataRequired()])
     region = StringField(
@@ -44,6 +38,18 @@ class OrganisationForm(RespondentForm):
 
     def set_choices(self, options: OrganisationOptions, locale: str) -> None:
         self.industry.choices, self.size_band.choices = organisation_choices(options, locale)
+
+
+class RespondentForm(FlaskForm):
+    respondent_name = StringField(
+        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
+    )
+
+
+class OrganisationForm(OrganisationDetailsFields, RespondentForm):
+    name = StringField(
+        _l("Organisation name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]
+    )
 
 
 def answer_field_name(question_id: str) -> str:
