@@ -1,0 +1,151 @@
+"""Models and the core's results shaped into the API's response bodies (``schemas``)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flask_login import current_user
+
+from assessment import policy
+from assessment.api import schemas
+from assessment.content.registry import current_library
+from assessment.core import comparison, scoring
+from assessment.core.content.schema import Questionnaire
+from assessment.core.numbers import display_delta, signed
+from assessment.models import Assessment, Organisation
+from assessment.questionnaire import service
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    return service.questionnaire_of(assessment, current_library())
+
+
+def organisation_json(organisation: Organisation) -> schemas.Organisation:
+    return schemas.Organisation(
+        id=organisation.id,
+        name=organisation.name,
+        industry=organisation.industry,
+        size_band=organisation.size_band,
+        region=organisation.region,
+        created_at=organisation.created_at,
+        may_manage=policy.can_manage_organisation(current_user, organisation),
+    )
+
+
+def reference(assessment: Assessment) -> schemas.QuestionnaireRef:
+    return schemas.QuestionnaireRef(
+        id=assessment.questionnaire_id, version=assessment.questionnaire_version
+    )
+
+
+def assessment_json(assessment: Assessment) -> schemas.Assessment:
+    progress = service.progress(assessment, questionnaire_of(assessment))
+    return schemas.Assessment(
+        id=assessment.id,
+        organisation_id=assessment.organisation_id,
+        questionnaire=reference(assessment),
+        status=assessment.status,
+        respondent_name=assessment.respondent_name,
+        locale=assessment.locale,
+        created_at=assessment.created_at,
+        updated_at=assessment.updated_at,
+        submitted_at=assessment.submitted_at,
+        progress=schemas.Progress(answered=progress.answered, total=progress.total),
+    )
+
+
+def _stored_value(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def answers_json(assessment: Assessment) -> schemas.Answers:
+    stored = service.answers_by_question(assessment)
+    return schemas.Answers(
+        questionnaire=reference(assessment),
+        answers={
+            question_id: _stored_value(answer.value)
+            for question_id, answer in stored.items()
+            if answer.value is not None
+        },
+        comments={
+            question_id: answer.comment for question_id, answer in stored.items() if answer.comment
+        },
+    )
+
+
+def answer_value(answer: scoring.Answer | None) -> int | str | None:
+    if answer is None:
+        return None
+    if isinstance(answer, scoring.Abstention):
+        return answer.value
+    return int(answer)
+
+
+def _exact(value: Fraction | None) -> schemas.Exact | None:
+    return None if value is None else schemas.Exact(exact=str(value), value=float(value))
+
+
+def _level(level: scoring.Level | None) -> int | None:
+    return None if level is None else int(level)
+
+
+def _index(index: Fraction | None) -> float | None:
+    return None if index is None else float(index)
+
+
+def _delta(
+    compared: comparison.AggregateComparison | comparison.DimensionComparison,
+) -> schemas.Delta | None:
+    """The exact change, and as the comparison page shows it (``numbers.display_delta``)."""
+    if compared.delta is None or compared.status == comparison.Comparability.NOT_COMPARABLE:
+        return None
+    shown = (
+        display_delta(compared.old_index, compared.new_index)
+        if compared.old_index is not None and compared.new_index is not None
+        else signed(compared.delta)
+    )
+    return schemas.Delta(exact=str(compared.delta), value=float(compared.delta), shown=shown)
+
+
+def aggregate_change(compared: comparison.AggregateComparison) -> schemas.AggregateChange:
+    return schemas.AggregateChange(
+        status=compared.status.value,
+        reasons=[reason.value for reason in compared.reasons],
+        old_index=_index(compared.old_index),
+        new_index=_index(compared.new_index),
+        old_level=_level(compared.old_level),
+        new_level=_level(compared.new_level),
+        delta=_delta(compared),
+        contributions={
+            dimension_id: _exact(share) for dimension_id, share in compared.contributions.items()
+        },
+        not_comparable_dimensions=list(compared.not_comparable_dimensions),
+    )
+
+
+def dimension_change(compared: comparison.DimensionComparison) -> schemas.DimensionChange:
+    return schemas.DimensionChange(
+        id=compared.id,
+        part=compared.part,
+        status=compared.status.value,
+        reasons=[reason.value for reason in compared.reasons],
+        old_index=_index(compared.old_index),
+        new_index=_index(compared.new_index),
+        old_level=_level(compared.old_level),
+        new_level=_level(compared.new_level),
+        delta=_delta(compared),
+        questions=[
+            schemas.QuestionMovement(
+                question_id=question.question_id,
+                old_question_ids=list(question.old_question_ids),
+                old_answers=[answer_value(a) for a in question.old_answers],
+                new_answer=answer_value(question.new_answer),
+                old_level=_exact(question.old_level),
+                new_level=_level(question.new_level),
+                level_change=_exact(question.level_change),
+                movement=question.movement.value,
+                contribution=_exact(question.contribution),
+            )
+            for question in compared.questions
+        ],
+    )
