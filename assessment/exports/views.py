@@ -26,8 +26,7 @@ from assessment.exports.service import (
 from assessment.extensions import csrf, db
 from assessment.models import Organisation
 from assessment.questionnaire import service
-from assessment.questionnaire.access import genuine_post, load
-from assessment.questionnaire.views import page_context as questionnaire_page_context
+from assessment.questionnaire.access import genuine_post, load, page_context
 from assessment.web.templating import current_locale
 
 bp = Blueprint("exports", __name__)
@@ -99,7 +98,7 @@ def import_answers(token: str) -> Response | tuple[str, int]:
         return render_template(
             "exports/import.html",
             problems=error.problems,
-            **questionnaire_page_context(found, questionnaire, token),
+            **page_context(found, questionnaire, token),
         ), error.status_code
     flash(_("%(count)s answer(s) imported.", count=count), "success")
     return redirect(review)

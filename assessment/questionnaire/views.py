@@ -10,8 +10,6 @@ shown again with every posted answer kept and a message to press Save once more.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     Response,
@@ -33,10 +31,8 @@ from assessment.core import locales
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
 from assessment.extensions import csrf
-from assessment.models import Assessment
-from assessment.people import invitations
 from assessment.questionnaire import service
-from assessment.questionnaire.access import genuine_post, load
+from assessment.questionnaire.access import genuine_post, load, page_context
 from assessment.questionnaire.forms import (
     OrganisationForm,
     RespondentForm,
@@ -50,22 +46,6 @@ from assessment.web.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
-
-
-def page_context(
-    assessment: Assessment, questionnaire: Questionnaire, token: str
-) -> dict[str, Any]:
-    """What every page of one assessment shows. ``token`` is the link the person came by
-    (resume link or invitation), so that links on the page keep to it."""
-    return {
-        "assessment": assessment,
-        "questionnaire": questionnaire,
-        "progress": service.progress(assessment, questionnaire),
-        "token": token,
-        "may_claim": not invitations.looks_like_invitation(token)
-        and policy.can_claim_organisation(current_user, assessment),
-        "resume_url": url_for("questionnaire.resume", token=token, _external=True),
-    }
 
 
 def _to_results(token: str) -> Response:
