@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from assessment.batches.progress import ItemState
+from assessment.core.batch_progress import ItemState
 from assessment.core.stored_result import StoredResult
 from assessment.extensions import db
 

@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from assessment import policy
-from assessment.batches.progress import BatchProgress, ItemState
 from assessment.core import locales
+from assessment.core.batch_progress import BatchProgress, ItemState
 from assessment.core.errors import AssessmentError
 from assessment.exports.service import file_name_part
 from assessment.extensions import db

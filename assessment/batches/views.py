@@ -30,8 +30,8 @@ from flask_login import current_user, login_required
 from assessment import policy
 from assessment.batches import jobs, service
 from assessment.batches.forms import BatchForm
-from assessment.batches.progress import BatchState, ItemState
 from assessment.core import locales
+from assessment.core.batch_progress import BatchState, ItemState
 from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation, ReportBatch

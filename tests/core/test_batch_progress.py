@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment.batches.progress import BatchProgress, BatchState
+from assessment.core.batch_progress import BatchProgress, BatchState
 
 
 @pytest.mark.parametrize(
