@@ -171,9 +171,9 @@ class QuestionMovement(Strict):
     contribution: Exact | None = Field(description="Share of the dimension's delta.")
 
 
-class DimensionChange(Strict):
-    id: str
-    part: str
+class Change(Strict):
+    """What a dimension and an aggregate (overall, a part) have in common in a comparison."""
+
     status: Literal["comparable", "partial", "not_comparable"]
     reasons: list[str]
     old_index: float | None
@@ -181,17 +181,20 @@ class DimensionChange(Strict):
     old_level: int | None
     new_level: int | None
     delta: Delta | None
+
+
+class DimensionRef(Strict):
+    id: str
+    part: str
+
+
+# Bases in this order so that id and part come first: pydantic lists first the fields of
+# the base that comes last in the method resolution order.
+class DimensionChange(Change, DimensionRef):
     questions: list[QuestionMovement]
 
 
-class AggregateChange(Strict):
-    status: Literal["comparable", "partial", "not_comparable"]
-    reasons: list[str]
-    old_index: float | None
-    new_index: float | None
-    old_level: int | None
-    new_level: int | None
-    delta: Delta | None
+class AggregateChange(Change):
     contributions: dict[str, Exact] = Field(description="By dimension id; they add up to delta.")
     not_comparable_dimensions: list[str]
 
