@@ -7,7 +7,7 @@ from hypothesis import given
 
 from assessment.core.scoring import score
 from assessment.core.stored_result import StoredResult
-from tests.test_scoring import rules_and_answers
+from tests.core.test_scoring import rules_and_answers
 
 
 @given(rules_and_answers())

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from assessment.batches import jobs, service
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, Organisation, ReportBatch, User
-from tests.conftest import form_token
-from tests.jobs.conftest import (
+from tests.batches.conftest import (
     ALPHA,
     BETA,
     ENGLISH,
@@ -19,6 +18,7 @@ from tests.jobs.conftest import (
     download_zip,
     submitted_assessment,
 )
+from tests.conftest import form_token
 
 
 def batch_path(response):

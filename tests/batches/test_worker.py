@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.models import Assessment, ReportBatch, ReportBatchItem
-from tests.jobs.conftest import (
+from tests.batches.conftest import (
     ALPHA,
     BETA,
     ENGLISH,

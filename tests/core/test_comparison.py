@@ -18,7 +18,7 @@ from assessment.core.comparison import (
     resolve_mapping,
 )
 from assessment.core.scoring import Abstention, DimensionRule, Level, QuestionRule, ScoringRules
-from tests.test_scoring import THRESHOLDS, rules_and_answers, two_dimension_rules, weights
+from tests.core.test_scoring import THRESHOLDS, rules_and_answers, two_dimension_rules, weights
 
 
 @st.composite
