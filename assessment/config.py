@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from assessment.core import locales
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
 
@@ -237,9 +239,7 @@ def _operator_translations() -> Any:
     """The interface catalogue in the terminal's language, before any app exists."""
     from babel.support import Translations
 
-    from assessment.cli import cli_locale
-
-    return Translations.load(str(PACKAGE / "translations"), [cli_locale()])
+    return Translations.load(str(PACKAGE / "translations"), [locales.terminal_locale()])
 
 
 def _mail_problems(config: Mapping[str, Any], _: Any) -> list[str]:

@@ -29,7 +29,7 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
 from assessment.batches import service
-from assessment.cli import cli_locale
+from assessment.core import locales
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import ReportBatch, utc_now
@@ -187,7 +187,7 @@ def prepare_worker() -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Make the queued reports of batches: an RQ worker on BATCH_QUEUE at REDIS_URL."""
-    with force_locale(cli_locale()):
+    with force_locale(locales.terminal_locale()):
         if not current_app.config.get("REDIS_URL"):
             click.echo(
                 _("REDIS_URL is not set: batches of reports are made by the web app itself."),

@@ -6,6 +6,8 @@ found under ``translations/zh``); content files and HTML use ``zh-CN``.
 
 from __future__ import annotations
 
+import os
+
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
 
@@ -26,3 +28,12 @@ def content_key(name: str) -> str:
 
 def html_lang(name: str) -> str:
     return content_key(name)
+
+
+def terminal_locale() -> str:
+    """The terminal's language from ``LC_ALL``, ``LC_MESSAGES`` or ``LANG``: ``zh_CN`` or ``en``."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"

@@ -1,0 +1,108 @@
+"""``flask content check``, ``export`` and ``publish``: questionnaire content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from assessment.cli.terminal import (
+    EXIT_BAD_INPUT,
+    EXIT_CONTENT,
+    fail,
+    library_or_exit,
+    localized_command,
+)
+from assessment.core.content import loader
+from assessment.core.content.export import export_questionnaire
+
+content_cli = AppGroup("content", help="Check, export and publish questionnaire content.")
+
+
+@content_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@localized_command
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: the content folder); exit 1 on any problem."""
+    targets = list(paths) or [Path(current_app.config["CONTENT_DIR"])]
+    problems: list[object] = []
+    checked: list[loader.CheckedFile] = []
+    for target in targets:
+        if target.is_dir():
+            result = loader.check_directory(target)
+            checked += result.files
+            problems += result.problems
+        elif target.is_file():
+            lock, lock_problems = loader.read_lock(target.parent)
+            files = loader.check_files([target], lock)
+            checked += files
+            problems += lock_problems + list(loader.all_problems(files))
+        else:
+            problems.append(f"{target}: {_('no such file or folder')}")
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        fail([_("%(count)s problem(s) found.", count=len(problems))], EXIT_CONTENT)
+    valid = [c.questionnaire for c in checked if c.questionnaire is not None]
+    if not valid:
+        fail([_("No questionnaire files found.")], EXIT_CONTENT)
+    summary = "; ".join(
+        _(
+            "%(id)s v%(version)s (%(status)s): %(dimensions)s dimensions, %(questions)s questions",
+            id=q.id,
+            version=q.version,
+            status=q.status,
+            dimensions=len(q.dimensions),
+            questions=len(q.questions),
+        )
+        for q in valid
+    )
+    click.echo(_("Content OK, %(count)s file(s): %(summary)s", count=len(valid), summary=summary))
+
+
+@content_cli.command("export")
+@click.option("--id", "questionnaire_id", help="Questionnaire id (default: the latest published).")
+@click.option("--version", type=int, help="Version (default: the latest published).")
+@localized_command
+def export_command(questionnaire_id: str | None, version: int | None) -> None:
+    """Print a questionnaire as JSON, in both languages."""
+    library = library_or_exit()
+    if version is None:
+        questionnaire = library.latest_published(questionnaire_id)
+    else:
+        candidates = [
+            q
+            for q in library.questionnaires.values()
+            if q.version == version and questionnaire_id in (None, q.id)
+        ]
+        questionnaire = candidates[0] if len(candidates) == 1 else None
+    if questionnaire is None:
+        known = ", ".join(
+            f"{q.id} v{q.version} ({q.status})" for q in library.questionnaires.values()
+        )
+        fail([_("No such questionnaire version. Known: %(known)s", known=known)], EXIT_BAD_INPUT)
+    click.echo(json.dumps(export_questionnaire(questionnaire), ensure_ascii=False, indent=2))
+
+
+@content_cli.command("publish")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@localized_command
+def publish_command(path: Path) -> None:
+    """Mark a draft questionnaire file as published and record its content hash."""
+    from assessment.core.content.publishing import PublishError, publish
+
+    try:
+        questionnaire = publish(path)
+    except PublishError as error:
+        fail([str(line) for line in error.lines], EXIT_BAD_INPUT)
+    click.echo(
+        _(
+            "Published %(id)s version %(version)s.",
+            id=questionnaire.id,
+            version=questionnaire.version,
+        )
+    )
