@@ -14,7 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assessment.core.stored_result import StoredAggregate, StoredDimension
+from assessment.core import scoring
+from assessment.core.stored_result import StoredAggregate
 
 Level = Annotated[int, Field(ge=1, le=5)]
 AnswerValue = Level | Literal["na", "unknown"]
@@ -130,7 +131,7 @@ class IndexPoint(Strict):
     level: int | None
 
     @classmethod
-    def of(cls, stored: StoredAggregate | StoredDimension) -> IndexPoint:
+    def of(cls, stored: StoredAggregate | scoring.DimensionScore) -> IndexPoint:
         return cls(
             index=float(stored.index) if stored.index is not None else None,
             level=int(stored.level) if stored.level is not None else None,

@@ -11,7 +11,7 @@ report all show the same figures.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -101,70 +101,50 @@ class StoredOverall(StoredAggregate):
         return {**super().to_dict(), "strict_level": _json_level(self.strict_level)}
 
 
-@dataclass(frozen=True)
-class StoredDimension:
-    part: str
-    status: Status
-    score: Fraction | None  # weighted mean level, 1-5
-    index: Fraction | None  # 0-100
-    level: Level | None
-    question_count: int
-    answered: int
-    not_applicable: int
-    unknown: int
+def _dimension_of(dimension: DimensionScore) -> DimensionScore:
+    return replace(
+        dimension,
+        score=_stored_number(dimension.score),
+        index=_stored_number(dimension.index),
+    )
 
-    @property
-    def unanswered(self) -> int:
-        return self.question_count - self.answered - self.not_applicable - self.unknown
 
-    @classmethod
-    def of(cls, dimension: DimensionScore) -> StoredDimension:
-        return cls(
-            part=dimension.part,
-            status=dimension.status,
-            score=_stored_number(dimension.score),
-            index=_stored_number(dimension.index),
-            level=dimension.level,
-            question_count=dimension.question_count,
-            answered=dimension.answered,
-            not_applicable=dimension.not_applicable,
-            unknown=dimension.unknown,
-        )
+def _dimension_from_dict(dimension_id: str, data: Mapping[str, Any]) -> DimensionScore:
+    return DimensionScore(
+        id=dimension_id,
+        part=data["part"],
+        status=Status(data["status"]),
+        score=_number_from(data["score"]),
+        index=_number_from(data["index"]),
+        level=_level_from(data["level"]),
+        question_count=data["questions"],
+        answered=data["answered"],
+        not_applicable=data["na"],
+        unknown=data["unknown"],
+    )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StoredDimension:
-        return cls(
-            part=data["part"],
-            status=Status(data["status"]),
-            score=_number_from(data["score"]),
-            index=_number_from(data["index"]),
-            level=_level_from(data["level"]),
-            question_count=data["questions"],
-            answered=data["answered"],
-            not_applicable=data["na"],
-            unknown=data["unknown"],
-        )
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "part": self.part,
-            "score": _json_number(self.score),
-            "index": _json_number(self.index),
-            "level": _json_level(self.level),
-            "status": self.status.value,
-            "questions": self.question_count,
-            "answered": self.answered,
-            "na": self.not_applicable,
-            "unknown": self.unknown,
-            "unanswered": self.unanswered,
-        }
+def _dimension_to_dict(dimension: DimensionScore) -> dict[str, Any]:
+    return {
+        "part": dimension.part,
+        "score": _json_number(dimension.score),
+        "index": _json_number(dimension.index),
+        "level": _json_level(dimension.level),
+        "status": dimension.status.value,
+        "questions": dimension.question_count,
+        "answered": dimension.answered,
+        "na": dimension.not_applicable,
+        "unknown": dimension.unknown,
+        "unanswered": dimension.unanswered,
+    }
 
 
 @dataclass(frozen=True)
 class StoredResult:
     overall: StoredOverall
     parts: Mapping[str, StoredAggregate]
-    dimensions: Mapping[str, StoredDimension]
+    # A dimension keeps every figure of its score; its numbers are the stored floats.
+    dimensions: Mapping[str, DimensionScore]
 
     @classmethod
     def of(cls, score: AssessmentScore) -> StoredResult:
@@ -172,7 +152,7 @@ class StoredResult:
         return cls(
             overall=StoredOverall.of(score.overall),
             parts={part: StoredAggregate.of(value) for part, value in score.parts.items()},
-            dimensions={key: StoredDimension.of(value) for key, value in score.dimensions.items()},
+            dimensions={key: _dimension_of(value) for key, value in score.dimensions.items()},
         )
 
     @classmethod
@@ -181,7 +161,7 @@ class StoredResult:
             overall=StoredOverall.from_dict(data["overall"]),
             parts={part: StoredAggregate.from_dict(value) for part, value in data["parts"].items()},
             dimensions={
-                key: StoredDimension.from_dict(value) for key, value in data["dimensions"].items()
+                key: _dimension_from_dict(key, value) for key, value in data["dimensions"].items()
             },
         )
 
@@ -189,7 +169,9 @@ class StoredResult:
         return {
             "overall": self.overall.to_dict(),
             "parts": {part: value.to_dict() for part, value in self.parts.items()},
-            "dimensions": {key: value.to_dict() for key, value in self.dimensions.items()},
+            "dimensions": {
+                key: _dimension_to_dict(value) for key, value in self.dimensions.items()
+            },
         }
 
     def indices(self) -> dict[str, Fraction | None]:

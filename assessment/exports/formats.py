@@ -49,7 +49,8 @@ from openpyxl.utils import get_column_letter
 from assessment.core.content.schema import OrganisationOptions
 from assessment.core.locales import content_key
 from assessment.core.numbers import display_index
-from assessment.core.stored_result import StoredAggregate, StoredDimension
+from assessment.core.scoring import DimensionScore
+from assessment.core.stored_result import StoredAggregate
 from assessment.exports.records import AnswerRecord, AssessmentRecord, ExportRecords
 from assessment.models import AssessmentStatus
 
@@ -159,7 +160,7 @@ def _answer_text(answer: AnswerRecord) -> str:
     return _("Unanswered")
 
 
-def _scores(scores: StoredAggregate | StoredDimension | None) -> list[Cell]:
+def _scores(scores: StoredAggregate | DimensionScore | None) -> list[Cell]:
     """The index and level cells of an aggregate or a dimension (empty when not scored)."""
     if scores is None:
         return [None, None]
