@@ -59,9 +59,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.accounts.views import bp as accounts_bp
     from assessment.admin.views import bp as admin_bp
     from assessment.api.views import bp as api_bp
+    from assessment.audit.views import bp as audit_bp
     from assessment.batches.views import bp as batches_bp
     from assessment.exports.views import bp as exports_bp
     from assessment.health.views import bp as health_bp
+    from assessment.history.views import bp as history_bp
     from assessment.home.views import bp as home_bp
     from assessment.people.views import bp as people_bp
     from assessment.portfolio.views import bp as portfolio_bp
@@ -79,6 +81,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(portfolio_bp)
+    app.register_blueprint(history_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(respondents_bp)

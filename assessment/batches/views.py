@@ -79,7 +79,7 @@ def organisation_batch(organisation_id: int) -> Response:
     if not policy.can_request_report_batch(current_user, organisation):
         raise NotFoundError()
     return _ask_for_batch(
-        organisation, url_for("portfolio.organisation", organisation_id=organisation.id)
+        organisation, url_for("history.organisation", organisation_id=organisation.id)
     )
 
 
@@ -166,7 +166,7 @@ def progress(batch_id: int) -> str:
     view = batch_view(batch)
     if batch.organisation is not None:
         title = _("Reports of %(name)s", name=batch.organisation.name)
-        back_url = url_for("portfolio.organisation", organisation_id=batch.organisation.id)
+        back_url = url_for("history.organisation", organisation_id=batch.organisation.id)
         back_label = batch.organisation.name
     else:
         title = _("Reports of the client portfolio")

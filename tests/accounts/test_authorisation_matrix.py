@@ -73,10 +73,10 @@ EXPECTED = {
         ("consultant_a", "consultant_other", "admin"), 200, login_or(403)
     ),
     ("POST", "portfolio.start_assessment"): only(MANAGERS_OF_A, 302, login_or(404)),
-    ("GET", "portfolio.audit_trail"): only(MANAGERS_OF_A, 200, login_or(404)),
+    ("GET", "audit.audit_trail"): only(MANAGERS_OF_A, 200, login_or(404)),
     # History and comparison: everyone who may see organisation A.
-    ("GET", "portfolio.organisation"): only(VIEWERS_OF_A, 200, login_or(404)),
-    ("GET", "portfolio.compare"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "history.organisation"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "history.compare"): only(VIEWERS_OF_A, 200, login_or(404)),
     # Several respondents: managers of A (the world's assessment is submitted, so a
     # settlement, a merge or a new sheet is refused with a message and a redirect).
     ("GET", "respondents.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
@@ -85,7 +85,7 @@ EXPECTED = {
     ),
     ("POST", "respondents.settle"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "respondents.merge"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
-    ("POST", "portfolio.benchmark_consent"): only(
+    ("POST", "history.benchmark_consent"): only(
         MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]
     ),
     ("POST", "questionnaire.start"): every(302),
