@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from assessment.core.content.loader import ContentLibrary, load_library
+from assessment.core.content.library import ContentLibrary, load_library
 from assessment.core.errors import ContentError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from assessment.core import scoring
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.messages import gettext as _
 

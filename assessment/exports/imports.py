@@ -20,7 +20,7 @@ from assessment.core.answer_documents import (
     parse_document_text,
     read_answer_document,
 )
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from assessment import policy
 from assessment.audit import service as audit
 from assessment.core import locales
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.errors import AssessmentError
 from assessment.exports import formats
 from assessment.exports.records import ExportRecords, export_records

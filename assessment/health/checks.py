@@ -16,7 +16,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.content.registry import EXTENSION_KEY as CONTENT_KEY
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.extensions import db
 from assessment.web.errors import database_error_summary
 

@@ -16,7 +16,7 @@ from assessment.audit import service as audit
 from assessment.content.presentation import band_bounds
 from assessment.core import benchmark, comparison
 from assessment.core.charts import TrendChart, trend
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
 from assessment.core.locales import babel_locale

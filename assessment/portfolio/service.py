@@ -9,7 +9,7 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from assessment import policy
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.numbers import display_index
 from assessment.core.scoring import Level
 from assessment.extensions import db

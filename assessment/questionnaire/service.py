@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, func, literal, select, text, update
 
 from assessment.audit import service as audit
 from assessment.core import scoring
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.core.stored_result import StoredResult

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from assessment.content.presentation import answer_label
 from assessment.core.charts import TrendChart
-from assessment.core.content.loader import ContentLibrary
+from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.locales import babel_locale, html_lang
 from assessment.history import service as history

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from assessment.config import ROOT
 from assessment.core import comparison
 from assessment.core.comparison import Comparability, Movement
-from assessment.core.content.loader import content_hash, load_library, parse_yaml
+from assessment.core.content.checks import content_hash
+from assessment.core.content.library import load_library
+from assessment.core.content.yaml_source import parse_yaml
 from assessment.core.errors import ContentError
 from tests.content.test_loader import check, reported, with_reference_data, write
 

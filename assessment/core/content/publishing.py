@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assessment.core.content import loader
+from assessment.core.content import checks, yaml_source
 from assessment.core.content.schema import Questionnaire
 from assessment.core.messages import lazy_gettext as _l
 
@@ -24,7 +24,7 @@ def publish(path: Path) -> Questionnaire:
     Nothing is written unless the published file would be valid.
     """
     directory = path.parent
-    lock, lock_problems = loader.read_lock(directory)
+    lock, lock_problems = checks.read_lock(directory)
     if lock_problems:
         raise PublishError(lock_problems)
     text = path.read_text(encoding="utf-8")
@@ -38,18 +38,18 @@ def publish(path: Path) -> Questionnaire:
             ]
         )
     published_text = DRAFT_STATUS_LINE.sub("status: published", text, count=1)
-    candidate = loader.parse_yaml_text(published_text, path)
+    candidate = yaml_source.parse_yaml_text(published_text, path)
     if isinstance(candidate.data, dict):
-        key = loader.lock_key(str(candidate.data.get("id")), candidate.data.get("version"))
-        lock = {**lock, key: loader.content_hash(candidate.data)}
+        key = checks.lock_key(str(candidate.data.get("id")), candidate.data.get("version"))
+        lock = {**lock, key: checks.content_hash(candidate.data)}
     others = [
-        loader.parse_yaml(other)
-        for other in loader.content_files(directory)
+        yaml_source.parse_yaml(other)
+        for other in checks.content_files(directory)
         if other.resolve() != path.resolve()
     ]
-    checked = loader.check_parsed([candidate, *others], lock)[0]
+    checked = checks.check_parsed([candidate, *others], lock)[0]
     if checked.questionnaire is None or checked.parsed.problems:
         raise PublishError(checked.parsed.problems)
     path.write_text(published_text, encoding="utf-8")
-    loader.write_lock(directory, lock)
+    checks.write_lock(directory, lock)
     return checked.questionnaire

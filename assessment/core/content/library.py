@@ -1,0 +1,107 @@
+"""The library the app serves from: the loaded questionnaires and organisation options."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessment.core import comparison
+from assessment.core.content import rules
+from assessment.core.content.checks import check_directory
+from assessment.core.content.schema import OrganisationOptions, Questionnaire
+from assessment.core.errors import ContentError, ContentProblem
+from assessment.core.messages import lazy_gettext as _l
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ContentLibrary:
+    questionnaires: dict[tuple[str, int], Questionnaire]
+    organisation_options: OrganisationOptions
+
+    def get(self, questionnaire_id: str, version: int) -> Questionnaire | None:
+        return self.questionnaires.get((questionnaire_id, version))
+
+    def versions(self, questionnaire_id: str) -> list[Questionnaire]:
+        return sorted(
+            (q for q in self.questionnaires.values() if q.id == questionnaire_id),
+            key=lambda q: q.version,
+        )
+
+    def latest_published(self, questionnaire_id: str | None = None) -> Questionnaire | None:
+        published = [
+            q
+            for q in self.questionnaires.values()
+            if q.is_published and (questionnaire_id is None or q.id == questionnaire_id)
+        ]
+        return max(published, key=lambda q: (q.version, q.id), default=None)
+
+    def previous_published(self, questionnaire: Questionnaire) -> Questionnaire | None:
+        """The version ``questionnaire``'s ``maps_from`` refers to: the highest published
+        version of the same id below it, or None."""
+        version = rules.previous_published_version(
+            *questionnaire.key, (q.key for q in self.questionnaires.values() if q.is_published)
+        )
+        return None if version is None else self.questionnaires[(questionnaire.id, version)]
+
+    def question_mapping(
+        self, old: Questionnaire, new: Questionnaire
+    ) -> dict[str, tuple[str, ...]]:
+        """Which questions of ``old`` each question of ``new`` continues, for every question
+        of ``new``: the ``maps_from`` that ``comparison.compare`` takes.
+
+        Versions more than one step apart compose each step's mapping (a question that
+        was new in between has no counterpart); an older ``new`` gets the inverse (each
+        question of ``new`` is continued by those of ``old`` that map to it). The same
+        version maps each question to itself. Different questionnaire ids have no
+        counterparts at all. ``new`` must be reachable from ``old`` through published
+        versions (a draft may be ``new``, not skipped over); else ValueError.
+        """
+        if old.id != new.id:
+            return {question.id: () for question in new.questions}
+        if old.version > new.version:
+            forward = self.question_mapping(new, old)
+            return {
+                question.id: tuple(
+                    later for later, earlier in forward.items() if question.id in earlier
+                )
+                for question in new.questions
+            }
+        mapping = comparison.resolve_mapping(new.scoring_rules, new.scoring_rules)
+        current = new
+        while current.version > old.version:
+            previous = self.previous_published(current)
+            if previous is None or previous.version < old.version:
+                raise ValueError(
+                    f"{old.id} v{old.version} is not an earlier published version of v{new.version}"
+                )
+            step = comparison.resolve_mapping(
+                previous.scoring_rules, current.scoring_rules, current.maps_from
+            )
+            mapping = {
+                question_id: tuple(
+                    dict.fromkeys(earlier for middle in through for earlier in step[middle])
+                )
+                for question_id, through in mapping.items()
+            }
+            current = previous
+        return mapping
+
+
+def load_library(directory: Path) -> ContentLibrary:
+    """Load every questionnaire file in ``directory``; raise ContentError on any problem."""
+    if not directory.is_dir():
+        raise ContentError(
+            [ContentProblem(str(directory), None, "", _l("the content folder does not exist"))]
+        )
+    result = check_directory(directory)
+    if result.problems or result.organisation_options is None:
+        raise ContentError(result.problems)
+    library = ContentLibrary(
+        {c.questionnaire.key: c.questionnaire for c in result.files if c.questionnaire},
+        result.organisation_options,
+    )
+    log.info("loaded %d questionnaire version(s) from %s", len(library.questionnaires), directory)
+    return library
