@@ -17,7 +17,7 @@ from assessment.cli.terminal import (
     library_or_exit,
     localized_command,
 )
-from assessment.core.content import loader
+from assessment.core.content import checks
 from assessment.core.content.export import export_questionnaire
 
 content_cli = AppGroup("content", help="Check, export and publish questionnaire content.")
@@ -30,17 +30,17 @@ def check_command(paths: tuple[Path, ...]) -> None:
     """Check questionnaire files (default: the content folder); exit 1 on any problem."""
     targets = list(paths) or [Path(current_app.config["CONTENT_DIR"])]
     problems: list[object] = []
-    checked: list[loader.CheckedFile] = []
+    checked: list[checks.CheckedFile] = []
     for target in targets:
         if target.is_dir():
-            result = loader.check_directory(target)
+            result = checks.check_directory(target)
             checked += result.files
             problems += result.problems
         elif target.is_file():
-            lock, lock_problems = loader.read_lock(target.parent)
-            files = loader.check_files([target], lock)
+            lock, lock_problems = checks.read_lock(target.parent)
+            files = checks.check_files([target], lock)
             checked += files
-            problems += lock_problems + list(loader.all_problems(files))
+            problems += lock_problems + list(checks.all_problems(files))
         else:
             problems.append(f"{target}: {_('no such file or folder')}")
     for problem in problems:

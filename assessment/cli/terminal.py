@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assessment.content.registry import current_library
 from assessment.core import locales
-from assessment.core.content import loader
+from assessment.core.content.library import ContentLibrary
 from assessment.core.errors import ContentError
 from assessment.web.errors import database_error_summary
 
@@ -57,7 +57,7 @@ def fail(lines: list[str], code: int) -> None:
     sys.exit(code)
 
 
-def library_or_exit() -> loader.ContentLibrary:
+def library_or_exit() -> ContentLibrary:
     try:
         return current_library()
     except ContentError as error:
