@@ -33,6 +33,7 @@ from assessment.core import locales
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import ReportBatch, utc_now
+from assessment.reports import service as reports
 
 log = logging.getLogger(__name__)
 
@@ -169,17 +170,7 @@ def prepare_worker() -> None:
     """Load what every report needs once, before work horses are forked from this process:
     each job then starts warm (content, templates, stylesheet, fonts) instead of loading
     them again, which made a report about half as slow again on a busy machine."""
-    from assessment.content.registry import current_library
-    from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
-
-    current_library()
-    current_app.jinja_env.get_template("reports/report.html")
-    static = Path(current_app.static_folder)
-    render_pdf(
-        '<html lang="zh-CN"><body><p>\u6210\u719f\u5ea6 maturity</p></body></html>',
-        static / "css" / "report.css",
-        RestrictedURLFetcher(allowed_roots=(static,)),
-    )
+    reports.warm_up()
 
 
 @click.command("worker")

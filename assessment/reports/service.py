@@ -94,14 +94,23 @@ def report_html(assessment: Assessment, locale: str, logo: Path | None) -> str:
         )
 
 
+def _static_folder() -> Path:
+    return Path(current_app.static_folder)
+
+
+def _stylesheet() -> Path:
+    return _static_folder() / "css" / "report.css"
+
+
 def report_pdf(assessment: Assessment, language: str) -> bytes:
     """The PDF report of a submitted assessment; ``language`` is zh-CN or en."""
     locale = report_locale(language)
     logo = logo_path(assessment)
     html = report_html(assessment, locale, logo)
-    static = Path(current_app.static_folder)
-    fetcher = RestrictedURLFetcher(allowed_roots=(static,), allowed_files=(logo,) if logo else ())
-    pdf = render_pdf(html, static / "css" / "report.css", fetcher)
+    fetcher = RestrictedURLFetcher(
+        allowed_roots=(_static_folder(),), allowed_files=(logo,) if logo else ()
+    )
+    pdf = render_pdf(html, _stylesheet(), fetcher)
     audit.record("report.generated", assessment, language=locales.content_key(locale))
     db.session.commit()
     log.info("report of assessment %s rendered in %s (%d bytes)", assessment.id, locale, len(pdf))
@@ -110,3 +119,15 @@ def report_pdf(assessment: Assessment, language: str) -> bytes:
 
 def report_filename(assessment: Assessment, language: str) -> str:
     return f"assessment-{assessment.id}-{locales.content_key(report_locale(language))}.pdf"
+
+
+def warm_up() -> None:
+    """Load what every report needs (content, template, stylesheet, fonts) once, so that
+    processes forked from this one start warm instead of loading them again."""
+    current_library()
+    current_app.jinja_env.get_template("reports/report.html")
+    render_pdf(
+        '<html lang="zh-CN"><body><p>\u6210\u719f\u5ea6 maturity</p></body></html>',
+        _stylesheet(),
+        RestrictedURLFetcher(allowed_roots=(_static_folder(),)),
+    )
