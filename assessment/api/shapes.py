@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from flask_login import current_user
 
@@ -107,15 +108,24 @@ def _delta(
     return schemas.Delta(exact=str(compared.delta), value=float(compared.delta), shown=shown)
 
 
+def _change_fields(
+    compared: comparison.AggregateComparison | comparison.DimensionComparison,
+) -> dict[str, Any]:
+    """What every change reports, an aggregate's or a dimension's (``schemas.Change``)."""
+    return {
+        "status": compared.status.value,
+        "reasons": [reason.value for reason in compared.reasons],
+        "old_index": _index(compared.old_index),
+        "new_index": _index(compared.new_index),
+        "old_level": _level(compared.old_level),
+        "new_level": _level(compared.new_level),
+        "delta": _delta(compared),
+    }
+
+
 def aggregate_change(compared: comparison.AggregateComparison) -> schemas.AggregateChange:
     return schemas.AggregateChange(
-        status=compared.status.value,
-        reasons=[reason.value for reason in compared.reasons],
-        old_index=_index(compared.old_index),
-        new_index=_index(compared.new_index),
-        old_level=_level(compared.old_level),
-        new_level=_level(compared.new_level),
-        delta=_delta(compared),
+        **_change_fields(compared),
         contributions={
             dimension_id: _exact(share) for dimension_id, share in compared.contributions.items()
         },
@@ -127,13 +137,7 @@ def dimension_change(compared: comparison.DimensionComparison) -> schemas.Dimens
     return schemas.DimensionChange(
         id=compared.id,
         part=compared.part,
-        status=compared.status.value,
-        reasons=[reason.value for reason in compared.reasons],
-        old_index=_index(compared.old_index),
-        new_index=_index(compared.new_index),
-        old_level=_level(compared.old_level),
-        new_level=_level(compared.new_level),
-        delta=_delta(compared),
+        **_change_fields(compared),
         questions=[
             schemas.QuestionMovement(
                 question_id=question.question_id,
