@@ -17,6 +17,8 @@ from assessment.core.content.checks import content_hash
 from assessment.core.content.library import load_library
 from assessment.core.content.yaml_source import parse_yaml
 from assessment.core.errors import ContentError
+from assessment.core.scoring import Level, score
+from assessment.core.stored_result import StoredResult
 from tests.content.test_loader import check, reported, with_reference_data, write
 
 CONTENT = ROOT / "content"
@@ -371,16 +373,16 @@ def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_pa
     library = load_library(folder)
     v3 = library.get("iiai-maturity", 3)
 
-    def submitted(version, year, index):
-        dimensions = {d.id: {"index": index} for d in v3.dimensions}
+    def submitted(version, year, level):
+        answers = {q.id: Level(level) for d in v3.dimensions for q in d.questions}
         return Assessment(
             questionnaire_id="iiai-maturity",
             questionnaire_version=version,
             submitted_at=datetime(year, 6, 1, tzinfo=UTC),
-            result={"overall": {"index": index}, "dimensions": dimensions},
+            result=StoredResult.of(score(answers, v3.scoring_rules)).to_dict(),
         )
 
-    assessments = [submitted(1, 2024, 20.0), submitted(2, 2025, 30.0), submitted(3, 2026, 45.0)]
+    assessments = [submitted(1, 2024, 1), submitted(2, 2025, 2), submitted(3, 2026, 3)]
     with app.test_request_context(headers={"Accept-Language": "en"}):
         chart = history.trend_chart(assessments, v3, library, "en", "Overall")
     lines = {series.label: series for series in chart.series}
