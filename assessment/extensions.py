@@ -1,4 +1,5 @@
-"""The extensions, created unbound here and bound to an app in ``create_app``."""
+"""The extensions, created unbound here and bound to an app in ``create_app``; and how a
+database error is told without the statement and its parameters."""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -8,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -30,3 +32,10 @@ babel = Babel()
 login_manager = LoginManager()
 # Limits are declared on the views they protect; storage is Redis when REDIS_URL is set.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def database_error_summary(error: SQLAlchemyError) -> str:
+    """The driver's own message, without the statement and its parameters (answers)."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__

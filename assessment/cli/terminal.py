@@ -20,7 +20,7 @@ from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.library import ContentLibrary
 from assessment.core.errors import ContentError
-from assessment.web.errors import database_error_summary
+from assessment.extensions import database_error_summary
 
 EXIT_CONTENT = 1
 EXIT_BAD_INPUT = 2

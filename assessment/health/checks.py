@@ -17,8 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.content.registry import EXTENSION_KEY as CONTENT_KEY
 from assessment.core.content.library import ContentLibrary
-from assessment.extensions import db
-from assessment.web.errors import database_error_summary
+from assessment.extensions import database_error_summary, db
 
 log = logging.getLogger(__name__)
 

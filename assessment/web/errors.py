@@ -11,7 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assessment.core.errors import AssessmentError, ContentError
-from assessment.extensions import db, login_manager
+from assessment.extensions import database_error_summary, db, login_manager
 from assessment.web.serving import loggable_path
 
 log = logging.getLogger(__name__)
@@ -85,13 +85,6 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return {"error": str(message)}, status
         return render_template("error.html", message=message, status=status), status
-
-
-def database_error_summary(error: SQLAlchemyError) -> str:
-    """The driver's own message, without the statement and its parameters (answers)."""
-    original = getattr(error, "orig", None) or error
-    lines = str(original).strip().splitlines()
-    return lines[0] if lines else type(original).__name__
 
 
 def http_error_message(status: int) -> str:
