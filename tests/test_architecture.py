@@ -142,26 +142,37 @@ def test_models_and_policy_import_only_the_core_and_each_other():
 
 
 def test_settings_mail_and_content_import_no_feature_web_or_command():
-    assert breaches(
-        lambda module, imported: layer_of(module) == "app"
-        and module != "assessment"
-        and imported.startswith("assessment")
-        and layer_of(imported) in {"feature", "web", "cli"}
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: (
+                layer_of(module) == "app"
+                and module != "assessment"
+                and imported.startswith("assessment")
+                and layer_of(imported) in {"feature", "web", "cli"}
+            )
+        )
+        == []
+    )
 
 
 def test_only_the_app_factory_imports_the_commands():
-    assert breaches(
-        lambda module, imported: layer_of(imported) == "cli"
-        and layer_of(module) != "cli"
-        and module != "assessment"
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: (
+                layer_of(imported) == "cli" and layer_of(module) != "cli" and module != "assessment"
+            )
+        )
+        == []
+    )
 
 
 def test_web_plumbing_imports_no_feature():
-    assert breaches(
-        lambda module, imported: layer_of(module) == "web" and layer_of(imported) == "feature"
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: layer_of(module) == "web" and layer_of(imported) == "feature"
+        )
+        == []
+    )
 
 
 def is_views(module: str) -> bool:
@@ -170,25 +181,38 @@ def is_views(module: str) -> bool:
 
 def test_no_module_imports_another_features_views():
     """Views are the top of a feature: only the app factory registers them."""
-    assert breaches(
-        lambda module, imported: is_views(imported)
-        and module != "assessment"
-        and feature_of(module) != feature_of(imported)
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: (
+                is_views(imported)
+                and module != "assessment"
+                and feature_of(module) != feature_of(imported)
+            )
+        )
+        == []
+    )
 
 
 def test_only_views_use_the_web_plumbing():
     """A feature's services, forms and view models never import ``assessment.web``: its
     views do (and the API's blueprint, which is the API's view plumbing)."""
-    assert breaches(
-        lambda module, imported: layer_of(module) == "feature"
-        and module.rsplit(".", 1)[-1] not in {"views", "blueprint"}
-        and layer_of(imported) == "web"
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: (
+                layer_of(module) == "feature"
+                and module.rsplit(".", 1)[-1] not in {"views", "blueprint"}
+                and layer_of(imported) == "web"
+            )
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("layer", ["core", "data"])
 def test_lower_layers_never_import_a_feature(layer):
-    assert breaches(
-        lambda module, imported: layer_of(module) == layer and layer_of(imported) == "feature"
-    ) == []
+    assert (
+        breaches(
+            lambda module, imported: layer_of(module) == layer and layer_of(imported) == "feature"
+        )
+        == []
+    )
