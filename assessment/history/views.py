@@ -22,6 +22,7 @@ from assessment.content.registry import current_library
 from assessment.core.numbers import display_percentile
 from assessment.history import service as history
 from assessment.history.comparison_view import build_comparison
+from assessment.history.trend import trend_chart
 from assessment.questionnaire import service
 from assessment.web.lookups import organisation_to_manage, organisation_to_view
 from assessment.web.templating import current_locale
@@ -62,7 +63,7 @@ def organisation(organisation_id: int) -> str:
         may_manage=policy.can_manage_organisation(current_user, organisation),
         assessments=history.assessments_of(organisation),
         submitted=submitted,
-        chart=history.trend_chart(submitted, latest, library, current_locale(), _("Overall")),
+        chart=trend_chart(submitted, latest, library, current_locale(), _("Overall")),
         bands=level_bands(latest, current_locale()) if latest else "",
         library=library,
     )

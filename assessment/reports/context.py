@@ -24,6 +24,7 @@ from assessment.core.content.schema import Questionnaire
 from assessment.core.locales import babel_locale, html_lang
 from assessment.history import service as history
 from assessment.history.comparison_view import ComparisonView, build_comparison
+from assessment.history.trend import trend_chart
 from assessment.models import Assessment, ReportCommentary, level_of
 from assessment.questionnaire import service
 from assessment.questionnaire.results import DimensionCard, LevelView, ResultsView, build_results
@@ -166,7 +167,7 @@ def _history(assessment: Assessment, library: ContentLibrary, locale: str) -> Hi
     if len(submitted) < 2:
         return None
     questionnaire = service.questionnaire_of(assessment, library)
-    chart = history.trend_chart(submitted, questionnaire, library, locale, _("Overall"))
+    chart = trend_chart(submitted, questionnaire, library, locale, _("Overall"))
     dates = [label for _x, label in chart.x_ticks]
     previous = submitted[-2]
     compared, old_questionnaire, new_questionnaire = history.compare(previous, assessment, library)

@@ -356,7 +356,7 @@ def test_mapping_across_two_steps_composes_them(tmp_path):
 def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_path):
     from datetime import UTC, datetime
 
-    from assessment.history import service as history
+    from assessment.history.trend import trend_chart
     from assessment.models import Assessment
 
     folder = with_reference_data(tmp_path)
@@ -384,7 +384,7 @@ def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_pa
 
     assessments = [submitted(1, 2024, 1), submitted(2, 2025, 2), submitted(3, 2026, 3)]
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        chart = history.trend_chart(assessments, v3, library, "en", "Overall")
+        chart = trend_chart(assessments, v3, library, "en", "Overall")
     lines = {series.label: series for series in chart.series}
     cost_line = lines[next(d.name.en for d in v3.dimensions if d.id == "cost")]
     model_line = lines[next(d.name.en for d in v3.dimensions if d.id == "model")]
