@@ -13,6 +13,7 @@ from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
 from assessment.core.content.schema import Questionnaire
 from assessment.core.numbers import display_delta, signed
+from assessment.exports.records import assessment_fields, organisation_fields
 from assessment.models import Assessment, Organisation
 from assessment.questionnaire import service
 
@@ -23,11 +24,7 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 
 def organisation_json(organisation: Organisation) -> schemas.Organisation:
     return schemas.Organisation(
-        id=organisation.id,
-        name=organisation.name,
-        industry=organisation.industry,
-        size_band=organisation.size_band,
-        region=organisation.region,
+        **organisation_fields(organisation),
         created_at=organisation.created_at,
         may_manage=policy.can_manage_organisation(current_user, organisation),
     )
@@ -42,15 +39,8 @@ def reference(assessment: Assessment) -> schemas.QuestionnaireRef:
 def assessment_json(assessment: Assessment) -> schemas.Assessment:
     progress = service.progress(assessment, questionnaire_of(assessment))
     return schemas.Assessment(
-        id=assessment.id,
-        organisation_id=assessment.organisation_id,
+        **assessment_fields(assessment),
         questionnaire=reference(assessment),
-        status=assessment.status,
-        respondent_name=assessment.respondent_name,
-        locale=assessment.locale,
-        created_at=assessment.created_at,
-        updated_at=assessment.updated_at,
-        submitted_at=assessment.submitted_at,
         progress=schemas.Progress(answered=progress.answered, total=progress.total),
     )
 

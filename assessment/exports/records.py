@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
@@ -66,14 +67,34 @@ class ExportRecords:
         return next((o for o in self.organisations if o.id == organisation_id), None)
 
 
+def organisation_fields(organisation: Organisation) -> dict[str, Any]:
+    """What describes an organisation, in an export and in the API alike."""
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "industry": organisation.industry,
+        "size_band": organisation.size_band,
+        "region": organisation.region,
+    }
+
+
+def assessment_fields(assessment: Assessment) -> dict[str, Any]:
+    """What describes an assessment besides its questionnaire, answers and score, in an
+    export and in the API alike."""
+    return {
+        "id": assessment.id,
+        "organisation_id": assessment.organisation_id,
+        "status": assessment.status,
+        "respondent_name": assessment.respondent_name,
+        "locale": assessment.locale,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+        "submitted_at": assessment.submitted_at,
+    }
+
+
 def organisation_record(organisation: Organisation) -> OrganisationRecord:
-    return OrganisationRecord(
-        id=organisation.id,
-        name=organisation.name,
-        industry=organisation.industry,
-        size_band=organisation.size_band,
-        region=organisation.region,
-    )
+    return OrganisationRecord(**organisation_fields(organisation))
 
 
 def assessment_record(assessment: Assessment, library: ContentLibrary) -> AssessmentRecord:
@@ -92,15 +113,8 @@ def assessment_record(assessment: Assessment, library: ContentLibrary) -> Assess
                 )
             )
     return AssessmentRecord(
-        id=assessment.id,
-        organisation_id=assessment.organisation_id,
+        **assessment_fields(assessment),
         questionnaire=questionnaire,
-        status=assessment.status,
-        respondent_name=assessment.respondent_name,
-        locale=assessment.locale,
-        created_at=assessment.created_at,
-        updated_at=assessment.updated_at,
-        submitted_at=assessment.submitted_at,
         result=assessment.stored_result if assessment.is_submitted else None,
         answers=tuple(answers),
     )
