@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 
 from assessment.cli.terminal import (
     EXIT_BAD_INPUT,
+    assessment_or_exit,
     echo_rows,
     fail,
     library_or_exit,
@@ -63,19 +63,6 @@ def list_assessments_command(as_json: bool, links: bool, base_url: str) -> None:
             + ([base_url.rstrip("/") + row["resume_path"]] if links else [])
         ),
     )
-
-
-def assessment_or_exit(assessment_id: int) -> Any:
-    from assessment.extensions import db
-    from assessment.models import Assessment
-
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        fail(
-            [_("No assessment with id %(id)s (see 'flask assessments list').", id=assessment_id)],
-            EXIT_BAD_INPUT,
-        )
-    return assessment
 
 
 @assessments_cli.command("export")

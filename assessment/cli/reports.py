@@ -8,7 +8,13 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from assessment.cli.terminal import EXIT_BAD_INPUT, fail, library_or_exit, localized_command
+from assessment.cli.terminal import (
+    EXIT_BAD_INPUT,
+    assessment_or_exit,
+    fail,
+    library_or_exit,
+    localized_command,
+)
 from assessment.core.errors import AssessmentError
 
 
@@ -27,17 +33,10 @@ from assessment.core.errors import AssessmentError
 @localized_command
 def report_command(assessment_id: int, language: str, output: Path | None) -> None:
     """Write the PDF report of a submitted assessment."""
-    from assessment.extensions import db
-    from assessment.models import Assessment
     from assessment.reports.service import report_filename, report_pdf
 
     library_or_exit()
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        fail(
-            [_("No assessment with id %(id)s (see 'flask assessments list').", id=assessment_id)],
-            EXIT_BAD_INPUT,
-        )
+    assessment = assessment_or_exit(assessment_id)
     try:
         pdf = report_pdf(assessment, language)
     except AssessmentError as error:

@@ -8,7 +8,6 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -69,13 +68,6 @@ def library_or_exit() -> ContentLibrary:
         raise  # unreachable: fail() exits
 
 
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def echo_rows(
     rows: list[dict[str, Any]],
     as_json: bool,
@@ -107,3 +99,16 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
         for row in [headers, *rows]
     ]
     return "\n".join(lines)
+
+
+def assessment_or_exit(assessment_id: int) -> Any:
+    from assessment.extensions import db
+    from assessment.models import Assessment
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        fail(
+            [_("No assessment with id %(id)s (see 'flask assessments list').", id=assessment_id)],
+            EXIT_BAD_INPUT,
+        )
+    return assessment
