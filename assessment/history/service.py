@@ -1,5 +1,6 @@
-"""An organisation's assessments over time: the trend of its indices, and what changed
-between two assessments, question by question.
+"""An organisation's assessments over time: which were submitted, what changed between
+two of them, question by question, and where it stands among its peers (the trend chart
+is drawn by ``history/trend.py``).
 
 Submitted assessments are shown with the scores stored at submission; a comparison
 re-scores both sides from their answers with their own questionnaire version (published
