@@ -51,7 +51,8 @@ def batch(runs: int, language: str) -> dict[str, object]:
     from assessment import create_app
     from assessment.demo.service import load_demo, read_demo
     from assessment.extensions import db
-    from assessment.models import Assessment, Organisation
+    from assessment.history import service as history
+    from assessment.models import Organisation
     from assessment.reports.service import report_pdf
 
     with tempfile.TemporaryDirectory() as folder:
@@ -69,19 +70,7 @@ def batch(runs: int, language: str) -> dict[str, object]:
             library = current_library()
             load_demo(library.latest_published(), read_demo(Path(app.config["CONTENT_DIR"])))
             organisation = db.session.execute(select(Organisation)).scalars().first()
-            assessment = (
-                db.session.execute(
-                    select(Assessment)
-                    .where(
-                        Assessment.organisation_id == organisation.id,
-                        Assessment.status == "submitted",
-                        Assessment.of_organisation_level(),  # not a respondent's sheet
-                    )
-                    .order_by(Assessment.submitted_at.desc())
-                )
-                .scalars()
-                .first()
-            )
+            assessment = history.submitted_of(organisation)[-1]  # the newest submitted
             before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             report_pdf(assessment, language)  # warm: imports, fonts, stylesheet
             times, pdf = [], b""

@@ -410,39 +410,21 @@ def test_demo_organisation_compares_across_versions_with_contributions_that_add_
     app, runner, library
 ):
     from assessment.extensions import db
-    from assessment.models import Assessment, AssessmentStatus, Organisation
-    from assessment.questionnaire import service
+    from assessment.history import service as history
+    from assessment.models import Organisation
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         organisation = (
             db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
         )
-        submitted = list(
-            db.session.execute(
-                select(Assessment)
-                .where(
-                    Assessment.organisation_id == organisation.id,
-                    Assessment.status == AssessmentStatus.SUBMITTED,
-                    Assessment.of_organisation_level(),  # not the respondents' own sheets
-                )
-                .order_by(Assessment.submitted_at)
-            ).scalars()
-        )
+        submitted = history.submitted_of(organisation)
         assert [a.questionnaire_version for a in submitted] == [1, 1, 2]
         old, new = submitted[-2], submitted[-1]
-        old_questionnaire = service.questionnaire_of(old, library)
-        new_questionnaire = service.questionnaire_of(new, library)
-        result = comparison.compare(
-            old_questionnaire.scoring_rules,
-            service.scoring_answers(old),
-            new_questionnaire.scoring_rules,
-            service.scoring_answers(new),
-            library.question_mapping(old_questionnaire, new_questionnaire),
-        )
-        stored_new_index = new.result["overall"]["index"]
+        result, _old_questionnaire, _new_questionnaire = history.compare(old, new, library)
+        stored_new_index = new.stored_result.overall.index
 
-    assert float(result.new.overall.index) == pytest.approx(stored_new_index)
+    assert float(result.new.overall.index) == pytest.approx(float(stored_new_index))
     assert result.overall.status is Comparability.COMPARABLE
     assert sum(result.overall.contributions.values()) == result.overall.delta
     for dimension in result.dimensions.values():

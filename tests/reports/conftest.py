@@ -6,7 +6,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, Organisation
+from assessment.history import service as history
+from assessment.models import Organisation
 
 
 @pytest.fixture
@@ -17,19 +18,7 @@ def demo(app, runner):
         organisation = (
             db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
         )
-        newest = (
-            db.session.execute(
-                select(Assessment)
-                .where(
-                    Assessment.organisation_id == organisation.id,
-                    Assessment.status == "submitted",
-                    Assessment.of_organisation_level(),  # not a respondent's sheet
-                )
-                .order_by(Assessment.submitted_at.desc())
-            )
-            .scalars()
-            .first()
-        )
+        newest = history.submitted_of(organisation)[-1]
         return newest.id, newest.resume_token, organisation.name
 
 
