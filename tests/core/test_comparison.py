@@ -18,21 +18,13 @@ from assessment.core.comparison import (
     resolve_mapping,
 )
 from assessment.core.scoring import Abstention, DimensionRule, Level, QuestionRule, ScoringRules
-from tests.core.test_scoring import THRESHOLDS, rules_and_answers, two_dimension_rules, weights
-
-
-@st.composite
-def answers_for(draw, rules):
-    answers = {}
-    for dimension in rules.dimensions:
-        for question in dimension.questions:
-            options = [None, *Level, Abstention.UNKNOWN]
-            if question.allow_na:
-                options.append(Abstention.NOT_APPLICABLE)
-            answer = draw(st.sampled_from(options))
-            if answer is not None:
-                answers[question.id] = answer
-    return answers
+from tests.core.test_scoring import (
+    THRESHOLDS,
+    answers_for,
+    rules_and_answers,
+    two_dimension_rules,
+    weights,
+)
 
 
 @st.composite

@@ -53,8 +53,8 @@ def rules_strategy(draw):
 
 
 @st.composite
-def rules_and_answers(draw):
-    rules = draw(rules_strategy())
+def answers_for(draw, rules):
+    """Any answers to ``rules``' questions: a level, don't know, N/A where allowed, or none."""
     answers = {}
     for dimension in rules.dimensions:
         for question in dimension.questions:
@@ -64,7 +64,13 @@ def rules_and_answers(draw):
             answer = draw(st.sampled_from(options))
             if answer is not None:
                 answers[question.id] = answer
-    return rules, answers
+    return answers
+
+
+@st.composite
+def rules_and_answers(draw):
+    rules = draw(rules_strategy())
+    return rules, draw(answers_for(rules))
 
 
 def all_indices(result):
