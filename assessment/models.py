@@ -425,7 +425,7 @@ class ReportBatchScope(enum.StrEnum):
 class ReportBatch(db.Model):
     """Every report of a portfolio or of one organisation, made in the background.
 
-    Its state is not stored: it follows from its items' states (``batches.progress``).
+    Its state is not stored: it follows from its items' states (``core/batch_progress.py``).
     """
 
     __tablename__ = "report_batch"

@@ -12,6 +12,7 @@ import threading
 import time
 
 from assessment.core import scoring
+from assessment.core.stored_result import StoredResult
 from assessment.questionnaire.service import to_scoring_answer
 from tests.faults.conftest import (
     CHINESE,
@@ -151,12 +152,12 @@ def test_saves_racing_the_submission_are_in_its_score_or_refused_out_loud(
         owner.token,
     )
     assert status == "submitted"
-    scored = scoring.to_dict(
+    scored = StoredResult.of(
         scoring.score(
             {q: to_scoring_answer(value) for q, (value, _) in stored.items()},
             questionnaire_content.scoring_rules,
         )
-    )
+    ).to_dict()
     assert result == scored  # the score is of exactly the answers kept
     answer_times = query(
         database_url,
