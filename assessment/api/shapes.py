@@ -84,9 +84,7 @@ def _index(index: Fraction | None) -> float | None:
     return None if index is None else float(index)
 
 
-def _delta(
-    compared: comparison.AggregateComparison | comparison.DimensionComparison,
-) -> schemas.Delta | None:
+def _delta(compared: comparison.IndexChange) -> schemas.Delta | None:
     """The exact change, and as the comparison page shows it (``numbers.display_delta``)."""
     if compared.delta is None or compared.status == comparison.Comparability.NOT_COMPARABLE:
         return None
@@ -98,9 +96,7 @@ def _delta(
     return schemas.Delta(exact=str(compared.delta), value=float(compared.delta), shown=shown)
 
 
-def _change_fields(
-    compared: comparison.AggregateComparison | comparison.DimensionComparison,
-) -> dict[str, Any]:
+def _change_fields(compared: comparison.IndexChange) -> dict[str, Any]:
     """What every change reports, an aggregate's or a dimension's (``schemas.Change``)."""
     return {
         "status": compared.status.value,

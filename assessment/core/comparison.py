@@ -216,9 +216,9 @@ class QuestionComparison:
 
 
 @dataclass(frozen=True)
-class DimensionComparison:
-    id: str
-    part: str  # in the new questionnaire, or the old one for a removed dimension
+class IndexChange:
+    """One index on both sides: a dimension's, a part's or the overall one."""
+
     status: Comparability
     reasons: tuple[Reason, ...]
     old_index: Fraction | None
@@ -226,20 +226,19 @@ class DimensionComparison:
     old_level: Level | None
     new_level: Level | None
     delta: Fraction | None  # new_index - old_index, when comparable
+
+
+@dataclass(frozen=True)
+class DimensionComparison(IndexChange):
+    id: str
+    part: str  # in the new questionnaire, or the old one for a removed dimension
     questions: tuple[QuestionComparison, ...]  # new questions in order, then removed ones
 
 
 @dataclass(frozen=True)
-class AggregateComparison:
+class AggregateComparison(IndexChange):
     """A part or the overall index on both sides."""
 
-    status: Comparability
-    reasons: tuple[Reason, ...]
-    old_index: Fraction | None
-    new_index: Fraction | None
-    old_level: Level | None
-    new_level: Level | None
-    delta: Fraction | None
     contributions: Mapping[str, Fraction]  # by dimension id; adds up to delta
     not_comparable_dimensions: tuple[str, ...]  # counted on a side, not like for like
 

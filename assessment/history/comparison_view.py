@@ -13,10 +13,9 @@ from fractions import Fraction
 from flask_babel import lazy_gettext as _l
 
 from assessment.core.comparison import (
-    AggregateComparison,
     AssessmentComparison,
     Comparability,
-    DimensionComparison,
+    IndexChange,
     Movement,
     QuestionComparison,
     Reason,
@@ -93,9 +92,7 @@ class ComparisonView:
     across_versions: bool
 
 
-def _figures(
-    name: str, compared: AggregateComparison | DimensionComparison, reasons: tuple[Reason, ...]
-) -> Figures:
+def _figures(name: str, compared: IndexChange, reasons: tuple[Reason, ...]) -> Figures:
     comparable = compared.status != Comparability.NOT_COMPARABLE and compared.delta is not None
     delta = (
         display_delta(compared.old_index, compared.new_index)
