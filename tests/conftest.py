@@ -55,11 +55,30 @@ def runner(app):
 
 
 @pytest.fixture
-def questionnaire(app):
+def in_request(app):
+    """A request context for the whole test: for view models, which translate as they go
+    (``pytestmark = pytest.mark.usefixtures("in_request")``)."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def library(app):
+    """The app's content library: every questionnaire version it loaded."""
     with app.app_context():
         from assessment.content.registry import current_library
 
-        return current_library().latest_published()
+        return current_library()
+
+
+@pytest.fixture
+def questionnaire(library):
+    return library.latest_published()
+
+
+@pytest.fixture
+def v2(library):
+    return library.get("iiai-maturity", 2)
 
 
 def form_token(page: str) -> str:

@@ -285,14 +285,6 @@ def test_publishing_refuses_a_broken_mapping(runner, tmp_path):
 # The mapping between versions
 
 
-@pytest.fixture
-def library(app):
-    with app.app_context():
-        from assessment.content.registry import current_library
-
-        return current_library()
-
-
 def test_mapping_from_version_1_to_2_covers_every_version_2_question(library):
     v1, v2 = library.get("iiai-maturity", 1), library.get("iiai-maturity", 2)
     mapping = library.question_mapping(v1, v2)

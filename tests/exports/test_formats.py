@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 import pytest
 from flask_babel import force_locale
 
-from assessment.content.registry import current_library
 from assessment.core.scoring import Abstention, Level, score
 from assessment.core.stored_result import StoredResult
 from assessment.exports.formats import answer_table, csv_bytes, score_table, xlsx_bytes
@@ -22,6 +21,8 @@ from assessment.exports.records import (
     OrganisationRecord,
 )
 from tests.exports.conftest import read_csv, read_xlsx
+
+pytestmark = pytest.mark.usefixtures("in_request")
 
 TECHNOLOGY = {
     "technology_production_use": "4",
@@ -43,17 +44,6 @@ FIXED_HEADERS = [
     "Strict level",
 ]
 FORMULAS = ('=HYPERLINK("http://example.com","open")', "+1+2", "-3+4", "@SUM(A1:A9)")
-
-
-@pytest.fixture
-def library(app):
-    with app.test_request_context():
-        yield current_library()
-
-
-@pytest.fixture
-def v2(library):
-    return library.get("iiai-maturity", 2)
 
 
 def organisation(name="Acme Precision", region="Shenzhen"):

@@ -14,6 +14,8 @@ from assessment.core.comparison import compare
 from assessment.core.scoring import Abstention, Level
 from assessment.history.comparison_view import build_comparison
 
+pytestmark = pytest.mark.usefixtures("in_request")
+
 # Technology, old: 4 (w1.5), 4 (w1.5), 4, 3, 3 -> 22/6 -> index 66.66... (shown 66.6);
 # new: all 3 -> 50. Every other dimension stays at 3 (50).
 # Overall, old: (5 * 50 + 66.66...) / 6 = 52.77... (shown 52.7); new 50.0.
@@ -23,17 +25,6 @@ TECHNOLOGY_BEFORE = {
     "technology_data_foundation": 4,
     "technology_cloud": 4,
 }
-
-
-@pytest.fixture
-def library(app):
-    with app.test_request_context():
-        yield current_library()
-
-
-@pytest.fixture
-def v2(library):
-    return library.get("iiai-maturity", 2)
 
 
 def answers(questionnaire, default=3, **overrides):

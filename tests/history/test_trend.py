@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from assessment.content.registry import current_library
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.extensions import db
@@ -14,6 +13,8 @@ from assessment.history import service as history
 from assessment.history.trend import trend_chart
 from assessment.questionnaire import service
 from tests.content.test_versions import v2_data
+
+pytestmark = pytest.mark.usefixtures("in_request")
 
 LEVELS_EN = ("Initial", "Emerging", "Defined", "Integrated", "Leading")
 JAN_1, JAN_11, JAN_31 = (datetime(2025, 1, day, 12, tzinfo=UTC) for day in (1, 11, 31))
@@ -46,17 +47,6 @@ def submitted_assessment(questionnaire, value_for, on, organisation=None, commen
 
 def at(level):
     return lambda question: level
-
-
-@pytest.fixture
-def library(app):
-    with app.test_request_context():
-        yield current_library()
-
-
-@pytest.fixture
-def v2(library):
-    return library.get("iiai-maturity", 2)
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from assessment.content.registry import current_library
 from assessment.core.numbers import display_index
 from assessment.reports.commentary import CommentaryInput, save_commentary
 from assessment.reports.context import build_report_context
 from tests.history.test_trend import submitted_assessment
+
+pytestmark = pytest.mark.usefixtures("in_request")
 
 TECHNOLOGY = {
     "technology_production_use": "4",
@@ -32,12 +33,6 @@ def march_value(question):
     if question.id.startswith("data_"):
         return "2"
     return TECHNOLOGY.get(question.id, "3")
-
-
-@pytest.fixture
-def library(app):
-    with app.test_request_context():
-        yield current_library()
 
 
 @pytest.fixture
