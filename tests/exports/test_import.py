@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -300,20 +300,71 @@ json_values = st.recursive(
 )
 
 
-@settings(
+RIGHT = object()  # stands for the reference to the draft's own questionnaire
+fuzz_settings = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    answers=st.one_of(
-        json_values,
-        st.dictionaries(
-            st.sampled_from(["model_customer_role", "model_c2m", "x"]), json_values, max_size=3
-        ),
-    ),
-    reference=st.one_of(st.none(), json_values),
+# Answers no questionnaire takes: not an object, none at all, or one for no question.
+wrong_answers = st.one_of(
+    json_values.filter(lambda value: not isinstance(value, dict)),
+    st.just({}),
+    st.dictionaries(
+        st.sampled_from(["model_customer_role", "model_c2m", "x"]), json_values, max_size=3
+    ).map(lambda answers: {**answers, "x": 3}),
 )
-def test_any_json_file_gets_a_clear_answer_never_a_500(draft, questionnaire, answers, reference):
-    if reference is None:  # the right questionnaire, so that the answers are read
-        reference = {"id": questionnaire.id, "version": questionnaire.version}
+
+
+@fuzz_settings
+@given(
+    reference_and_answers=st.one_of(
+        st.tuples(st.just(RIGHT), wrong_answers),
+        st.tuples(
+            json_values,  # any other reference, whatever the answers
+            st.one_of(
+                json_values,
+                st.dictionaries(
+                    st.sampled_from(["model_customer_role", "model_c2m"]),
+                    st.integers(1, 5),
+                    min_size=1,
+                ),
+            ),
+        ),
+    )
+)
+def test_any_json_file_that_is_not_a_valid_answers_file_is_refused_and_imports_nothing(
+    app, draft, questionnaire, reference_and_answers
+):
+    right = {"id": questionnaire.id, "version": questionnaire.version}
+    reference, answers = reference_and_answers
+    if reference is RIGHT:
+        reference = right
+    else:
+        assume(reference != right)  # any other reference is refused, whatever the answers
     content = json.dumps({"questionnaire": reference, "answers": answers}).encode()
-    assert upload(draft, content).status_code in (302, 400)
+    before = answers_of(app, draft.token)
+    response = upload(draft, content)
+    assert response.status_code == 400
+    assert "Nothing was imported" in page_text(response)
+    assert answers_of(app, draft.token) == before
+    assert "answers.imported" not in audit_actions(app)
+
+
+@fuzz_settings
+@given(data=st.data())
+def test_any_valid_answers_file_is_imported(app, draft, questionnaire, data):
+    def answer_for(question):
+        choices = [1, 2, 3, 4, 5, "unknown", *(["na"] if question.allow_na else [])]
+        return st.sampled_from(choices)
+
+    by_id = {question.id: question for question in questionnaire.questions}
+    chosen = data.draw(
+        st.lists(st.sampled_from(sorted(by_id)), min_size=1, max_size=5, unique=True)
+    )
+    posted = {question: data.draw(answer_for(by_id[question])) for question in chosen}
+    response = upload(draft, answers_file(questionnaire, posted))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/a/{draft.token}/review")
+    stored = answers_of(app, draft.token)
+    assert {question: stored[question][0] for question in posted} == {
+        question: str(value) for question, value in posted.items()
+    }
