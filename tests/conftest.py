@@ -1,8 +1,10 @@
 """Fixtures: an app on the test database (DATABASE_URL, default in-memory SQLite)."""
 
+import os
 import re
 
 import pytest
+import redis
 from hypothesis import settings
 from sqlalchemy import text
 
@@ -14,6 +16,29 @@ from assessment.extensions import db
 # (speed is measured by the scripts in bench/), so Hypothesis sets no deadline.
 settings.register_profile("shared-machine", deadline=None)
 settings.load_profile("shared-machine")
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_redis(url: str = REDIS_URL) -> None:
+    """Redis runs on CI machines, where the tests that need it must run; elsewhere it may
+    be missing, and they are skipped."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {url}: start one, or set TEST_REDIS_URL")
+
+
+def empty_database(app) -> None:
+    """Delete every row the test wrote, and close the app's connections."""
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +61,7 @@ def app(_fresh_schema, tmp_path):
     with app.app_context():
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Log-in and password-reset attempts are limited per address, with a clear 429."""
 
-import os
 import secrets
 
 import pytest
@@ -9,7 +8,7 @@ import redis
 from assessment import create_app
 from assessment.config import TestingConfig
 from assessment.extensions import db
-from tests.conftest import form_token
+from tests.conftest import REDIS_URL, form_token, require_redis
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -44,19 +43,6 @@ def test_password_reset_requests_are_limited(client):
         for _ in range(6)
     ]
     assert statuses == [302] * 5 + [429]
-
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def require_redis() -> None:
-    """Redis runs on CI machines, where this test must run; elsewhere it may be missing."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}: start one, or set TEST_REDIS_URL")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, Membership, Organisation
 from assessment.questionnaire import service
-from tests.conftest import form_token
+from tests.conftest import empty_database, form_token, require_redis
 from tests.reports.conftest import log_in
 
 PASSWORD = "a long enough password"
@@ -135,16 +135,6 @@ def pdfs_in_zip(content):
     return pdfs, others
 
 
-def require_redis():
-    """Redis runs on CI machines, where these tests must run; elsewhere it may be missing."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}: start one, or set TEST_REDIS_URL")
-
-
 def shared_database_url(tmp_path):
     """A database another process can open: the server under test, or an SQLite file
     (an in-memory SQLite database lives and dies with its process)."""
@@ -155,7 +145,7 @@ def shared_database_url(tmp_path):
 @pytest.fixture
 def redis_app(_fresh_schema, tmp_path):
     """An app that queues batches on Redis, for workers started with ``run_worker``."""
-    require_redis()
+    require_redis(REDIS_URL)
     connection = redis.Redis.from_url(REDIS_URL)
     connection.flushdb()
     settings = {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
@@ -174,12 +164,7 @@ def redis_app(_fresh_schema, tmp_path):
         db.create_all()
     yield app
     connection.flushdb()
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 def worker_command(app):

@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from assessment import create_app
 from assessment.config import TestingConfig
 from assessment.extensions import db, limiter
-from tests.accounts.test_rate_limits import REDIS_URL, require_redis
+from tests.conftest import REDIS_URL, require_redis
 from tests.ops.conftest import READY_WITHOUT_REDIS, scratch_databases
 
 UNREACHABLE_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"
