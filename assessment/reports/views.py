@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -62,6 +72,10 @@ def save_commentary(token: str) -> Response:
     if not policy.can_write_commentary(current_user, assessment):
         raise CommentaryNotAllowedError()
     back = url_for("questionnaire.results", token=token) + "#report"
+    if "csrf_token" not in request.form:
+        # Not the page's form (every commentary form carries its token): an unreadable body
+        # reads as an empty form, and saving that would erase the commentary.
+        abort(400)
     if not genuine_post(request.form.get("csrf_token")):
         flash(
             _("Your session had expired, so the commentary was not saved. Save it again."),

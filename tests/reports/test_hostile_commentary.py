@@ -88,20 +88,24 @@ def test_an_svg_logo_in_an_unknown_encoding_is_refused_with_a_message(app, consu
 
 @hostile_settings
 @given(body=st.binary(max_size=2000), boundary=st.text(alphabet="abc-_.0123", max_size=40))
-def test_broken_multipart_bodies_get_a_redirect_back_to_the_report(
-    consultant_client, demo, body, boundary
+def test_an_unreadable_body_is_refused_and_keeps_the_saved_commentary(
+    app, consultant_client, demo, body, boundary
 ):
-    """werkzeug reads a body that is not multipart (or not a form at all) as an empty form,
-    and the commentary form has no required field: so every such post is a 302 back."""
+    """werkzeug reads a body that is not multipart (or not a form at all) as an empty form;
+    saving that would erase the commentary, so it is refused and nothing changes."""
     _, token, _ = demo
+    if stored_commentary(app) is None:
+        saved = save_commentary(
+            consultant_client, token, {"executive_summary": "Kept summary", "firm_name": "Harbour"}
+        )
+        assert saved.status_code == 302
     response = consultant_client.post(
         f"/a/{token}/commentary",
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}" if boundary else "text/plain",
         headers={**ENGLISH, "Origin": "http://localhost"},
     )
-    # Suspected bug, asserted as it is today: the empty form is saved, so a body that cannot
-    # be read erases the saved commentary and says "The commentary is saved". A 400 that
-    # keeps the commentary as it was would be right.
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/a/{token}/results#report")
+    assert response.status_code == 400
+    assert "The request could not be understood." in response.get_data(as_text=True)
+    kept = stored_commentary(app)
+    assert (kept.executive_summary, kept.firm_name) == ("Kept summary", "Harbour")
