@@ -6,17 +6,20 @@ import re
 import pytest
 import redis
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from assessment import create_app
+from assessment.accounts import service as accounts
 from assessment.config import TestingConfig
 from assessment.extensions import db
+from assessment.models import User
 
 # Machines here are shared and noisy: an example's run time says nothing about behaviour
 # (speed is measured by the scripts in bench/), so Hypothesis sets no deadline.
 settings.register_profile("shared-machine", deadline=None)
 settings.load_profile("shared-machine")
 
+ACCOUNT_PASSWORD = "a long enough password"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -62,6 +65,21 @@ def app(_fresh_schema, tmp_path):
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app
     empty_database(app)
+
+
+@pytest.fixture
+def account_rows(app):
+    """One account, and a way to read every account's row as stored."""
+    with app.app_context():
+        accounts.create_user("known@example.com", ACCOUNT_PASSWORD)
+
+    def rows():
+        with app.app_context():
+            return db.session.execute(
+                select(User.id, User.email, User.password_hash, User.last_login_at)
+            ).all()
+
+    return rows
 
 
 @pytest.fixture

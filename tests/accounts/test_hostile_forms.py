@@ -154,21 +154,6 @@ def test_a_sign_up_name_with_control_and_bidi_characters_is_stored_without_them(
         )
 
 
-@pytest.fixture
-def account_rows(app):
-    """One account, and a way to read every account's row as stored."""
-    with app.app_context():
-        accounts.create_user("known@example.com", PASSWORD)
-
-    def rows():
-        with app.app_context():
-            return db.session.execute(
-                select(User.id, User.email, User.password_hash, User.last_login_at)
-            ).all()
-
-    return rows
-
-
 def log_in_and_ask_for_a_reset(app, email, password):
     client = browser(app)
     page = client.get("/login", headers=ENGLISH).get_data(as_text=True)

@@ -4,15 +4,11 @@ each kind of post gets the one status it earns, and a refused one changes nothin
 import html
 import itertools
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
-from assessment.accounts import service as accounts
 from assessment.core.text import clean_text
-from assessment.extensions import db
-from assessment.models import ANSWER_VALUES, COMMENT_MAX_LENGTH, User
+from assessment.models import ANSWER_VALUES, COMMENT_MAX_LENGTH
 from tests.conftest import form_token
 from tests.questionnaire.conftest import ENGLISH
 from tests.questionnaire.test_flow import stored_answers
@@ -206,21 +202,6 @@ def test_control_characters_are_dropped_not_stored(app, started, questionnaire):
 
 
 addresses = itertools.count(1)
-
-
-@pytest.fixture
-def account_rows(app):
-    """One account, and a way to read every account's row as stored."""
-    with app.app_context():
-        accounts.create_user("known@example.com", "a long enough password")
-
-    def rows():
-        with app.app_context():
-            return db.session.execute(
-                select(User.id, User.email, User.password_hash, User.last_login_at)
-            ).all()
-
-    return rows
 
 
 @fuzz_settings
