@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.core import scoring
-from assessment.core.stored_result import StoredAggregate
+from assessment.core.stored_result import StoredAggregate, as_float
 
 Level = Annotated[int, Field(ge=1, le=5)]
 AnswerValue = Level | Literal["na", "unknown"]
@@ -133,7 +133,7 @@ class IndexPoint(Strict):
     @classmethod
     def of(cls, stored: StoredAggregate | scoring.DimensionScore) -> IndexPoint:
         return cls(
-            index=float(stored.index) if stored.index is not None else None,
+            index=as_float(stored.index),
             level=int(stored.level) if stored.level is not None else None,
         )
 

@@ -38,7 +38,8 @@ def _level_from(value: Any) -> Level | None:
     return None if value is None else Level(value)
 
 
-def _json_number(value: Fraction | None) -> float | None:
+def as_float(value: Fraction | None) -> float | None:
+    """A stored number as JSON, a chart or an API answer carries it (None stays None)."""
     return None if value is None else float(value)
 
 
@@ -75,7 +76,7 @@ class StoredAggregate:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": _json_number(self.index),
+            "index": as_float(self.index),
             "level": _json_level(self.level),
             "status": self.status.value,
             "excluded_dimensions": list(self.excluded_dimensions),
@@ -127,8 +128,8 @@ def _dimension_from_dict(dimension_id: str, data: Mapping[str, Any]) -> Dimensio
 def _dimension_to_dict(dimension: DimensionScore) -> dict[str, Any]:
     return {
         "part": dimension.part,
-        "score": _json_number(dimension.score),
-        "index": _json_number(dimension.index),
+        "score": as_float(dimension.score),
+        "index": as_float(dimension.index),
         "level": _json_level(dimension.level),
         "status": dimension.status.value,
         "questions": dimension.question_count,

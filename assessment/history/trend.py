@@ -13,7 +13,7 @@ from assessment.core.charts import TrendChart, trend
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.locales import babel_locale
-from assessment.core.stored_result import StoredResult
+from assessment.core.stored_result import StoredResult, as_float
 from assessment.models import Assessment
 from assessment.questionnaire import service
 
@@ -90,6 +90,4 @@ def trend_chart(
 
 def _chart_values(result: StoredResult) -> dict[str, float | None]:
     """The overall index (key ``overall``) and each dimension's, as a chart plots them."""
-    return {
-        key: float(index) if index is not None else None for key, index in result.indices().items()
-    }
+    return {key: as_float(index) for key, index in result.indices().items()}

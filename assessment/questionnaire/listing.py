@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from assessment.core.numbers import display_index
+from assessment.core.stored_result import as_float
 from assessment.extensions import db
 from assessment.models import Assessment, Organisation
 
@@ -37,7 +38,7 @@ def assessment_rows() -> list[dict[str, Any]]:
                 "submitted_at": assessment.submitted_at.isoformat()
                 if assessment.submitted_at
                 else None,
-                "overall_index": float(index) if index is not None else None,
+                "overall_index": as_float(index),
                 "overall_index_display": display_index(index) if index is not None else None,
                 "overall_level": int(level) if level is not None else None,
                 "resume_path": f"/a/{assessment.resume_token}",

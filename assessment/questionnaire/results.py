@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
 from assessment.core.content.schema import Questionnaire
 from assessment.core.numbers import display_index, display_score
-from assessment.core.stored_result import StoredAggregate, StoredResult
+from assessment.core.stored_result import StoredAggregate, StoredResult, as_float
 from assessment.models import level_of
 
 MAIN_GAP_COUNT = 5
@@ -90,17 +89,13 @@ def _level(questionnaire: Questionnaire, number: int | None, locale: str) -> Lev
     return LevelView(number, definition.name.get(locale), definition.meaning.get(locale))
 
 
-def _float(value: Fraction | None) -> float | None:
-    return float(value) if value is not None else None
-
-
 def _aggregate(
     questionnaire: Questionnaire, name: str, outcome: StoredAggregate, locale: str
 ) -> AggregateView:
     return AggregateView(
         name=name,
         index=display_index(outcome.index) if outcome.index is not None else None,
-        index_value=_float(outcome.index),
+        index_value=as_float(outcome.index),
         level=_level(questionnaire, outcome.level, locale),
         status=outcome.status.value,
         excluded=tuple(
@@ -155,7 +150,7 @@ def build_results(
                 status=outcome.status.value,
                 score=display_score(outcome.score) if outcome.score is not None else None,
                 index=display_index(outcome.index) if outcome.index is not None else None,
-                index_value=_float(outcome.index),
+                index_value=as_float(outcome.index),
                 level=_level(questionnaire, level, locale),
                 questions=outcome.question_count,
                 answered=outcome.answered,

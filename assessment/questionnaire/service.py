@@ -20,7 +20,7 @@ from assessment.core import scoring
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError, NotFoundError
-from assessment.core.stored_result import StoredResult
+from assessment.core.stored_result import StoredResult, as_float
 from assessment.core.text import clean_text
 from assessment.extensions import db
 from assessment.models import (
@@ -393,11 +393,10 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
     assessment.updated_at = now
-    overall_index = result.overall.index
     audit.record(
         "assessment.submitted",
         assessment,
-        overall_index=float(overall_index) if overall_index is not None else None,
+        overall_index=as_float(result.overall.index),
     )
     db.session.commit()
     log.info("assessment %s submitted", assessment.id)
