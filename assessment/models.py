@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,19 +18,27 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    Update,
+    event,
+    inspect,
+    select,
+    update,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from assessment.core.batch_progress import ItemState
-from assessment.core.stored_result import StoredResult
+from assessment.core.stored_result import StoredResult, as_float
 from assessment.extensions import db
 
 RESUME_TOKEN_BYTES = 32
@@ -76,6 +85,10 @@ class AssessmentStatus(enum.StrEnum):
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
+    __table_args__ = (
+        Index("ix_organisation_name", "name"),
+        Index("ix_organisation_peers", "industry", "size_band"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
@@ -85,15 +98,39 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Whether its latest submitted indices may be counted, anonymously, in peer benchmarks.
     benchmark_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # What every list shows of its assessments, kept by ``keep_latest_assessments`` below
+    # whenever one of them is added, submitted or deleted: its latest submitted
+    # assessment, and its newest one whatever its status (respondents' sheets left out).
+    latest_submitted_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL", use_alter=True, name="fk_latest_submitted")
+    )
+    newest_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "assessment.id", ondelete="SET NULL", use_alter=True, name="fk_newest_assessment"
+        )
+    )
 
     assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="organisation", order_by="Assessment.created_at"
+        back_populates="organisation",
+        order_by="Assessment.created_at",
+        foreign_keys="Assessment.organisation_id",
+    )
+    latest_submitted: Mapped[Assessment | None] = relationship(
+        foreign_keys=[latest_submitted_id], viewonly=True
+    )
+    newest_assessment: Mapped[Assessment | None] = relationship(
+        foreign_keys=[newest_assessment_id], viewonly=True
     )
 
 
 class Assessment(db.Model):
     __tablename__ = "assessment"
-    __table_args__ = (CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        # An organisation's newest and latest submitted assessments, found by index.
+        Index("ix_assessment_organisation_created", "organisation_id", "created_at"),
+        Index("ix_assessment_organisation_submitted", "organisation_id", "status", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(
@@ -111,13 +148,22 @@ class Assessment(db.Model):
     # The score as computed at submission, kept so it never changes: read it as
     # ``stored_result``; this column holds its JSON form (``StoredResult.to_dict``).
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Copies of the stored score's overall index and level, for lists to filter and sort
+    # by without reading ``result``; written with it by ``record_result``.
+    overall_index: Mapped[float | None] = mapped_column(Float)
+    overall_level: Mapped[int | None]
     # A respondent's own sheet of an assessment answered by several people; None for the
     # organisation's assessment itself.
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="assessments")
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="assessments", foreign_keys=[organisation_id]
+    )
+    indices: Mapped[list[AssessmentIndex]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
     parent: Mapped[Assessment | None] = relationship(remote_side=[id], back_populates="sheets")
     sheets: Mapped[list[Assessment]] = relationship(
         back_populates="parent", cascade="all, delete-orphan", order_by="Assessment.id"
@@ -141,6 +187,17 @@ class Assessment(db.Model):
         """The score stored at submission; None before."""
         return StoredResult.from_dict(self.result) if self.result is not None else None
 
+    def record_result(self, result: StoredResult) -> None:
+        """Keep the score computed at submission, with the copies lists and peer
+        benchmarks read: the overall index and level, and every index as a row."""
+        self.result = result.to_dict()
+        self.overall_index = as_float(result.overall.index)
+        self.overall_level = None if result.overall.level is None else int(result.overall.level)
+        self.indices = [
+            AssessmentIndex(metric=metric, value=as_float(value))
+            for metric, value in result.indices().items()
+        ]
+
     @property
     def is_sheet(self) -> bool:
         return self.parent_id is not None
@@ -149,6 +206,83 @@ class Assessment(db.Model):
     def of_organisation_level(cls) -> ColumnElement[bool]:
         """Filter for the organisations' assessments, leaving out respondents' sheets."""
         return cls.parent_id.is_(None)
+
+
+class AssessmentIndex(db.Model):
+    """One index of a submitted assessment's stored score: the overall index (metric
+    ``overall``) or a dimension's, so that peer percentiles are counted by the database."""
+
+    __tablename__ = "assessment_index"
+    __table_args__ = (UniqueConstraint("assessment_id", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the unique constraint, whose first column it is.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None] = mapped_column(Float)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="indices")
+
+
+LATEST_ASSESSMENT_FIELDS = ("organisation_id", "parent_id", "status", "created_at", "submitted_at")
+
+
+def latest_assessments_update(organisation_ids: Iterable[int] | None = None) -> Update:
+    """The statement that sets organisations' latest submitted and newest assessments
+    from their assessments; for every organisation when ``organisation_ids`` is None."""
+    own = (
+        Assessment.organisation_id == Organisation.id,
+        Assessment.of_organisation_level(),
+    )
+    latest = (
+        select(Assessment.id)
+        .where(*own, Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    newest = (
+        select(Assessment.id)
+        .where(*own)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    statement = update(Organisation).values(latest_submitted_id=latest, newest_assessment_id=newest)
+    if organisation_ids is not None:
+        statement = statement.where(Organisation.id.in_(sorted(organisation_ids)))
+    return statement
+
+
+def _organisations_touched(session: Session) -> set[int]:
+    """The organisations whose assessments this flush adds, deletes, or changes in a way
+    that may change which one is the latest or the newest."""
+    touched: set[int] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(instance, Assessment):
+            continue
+        state = inspect(instance)
+        if instance in session.dirty and not any(
+            state.attrs[field].history.has_changes() for field in LATEST_ASSESSMENT_FIELDS
+        ):
+            continue
+        history = state.attrs.organisation_id.history
+        touched.update(i for i in (*history.added, *history.unchanged, *history.deleted) if i)
+    return touched
+
+
+@event.listens_for(Session, "after_flush")
+def keep_latest_assessments(session: Session, _context: object) -> None:
+    """Whenever an assessment is added, deleted, submitted or moved, its organisation's
+    latest submitted and newest assessments are set again, in the same transaction."""
+    touched = _organisations_touched(session)
+    if not touched:
+        return
+    session.connection().execute(latest_assessments_update(touched))
+    for organisation_id in touched:
+        organisation = session.identity_map.get(identity_key(Organisation, organisation_id))
+        if organisation is not None:
+            session.expire(organisation, ["latest_submitted_id", "newest_assessment_id"])
 
 
 class Settlement(db.Model):

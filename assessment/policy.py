@@ -12,7 +12,7 @@ its existence and its name never leak.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
 
 from assessment.extensions import db
 from assessment.models import (
@@ -148,21 +148,28 @@ def can_see_report_batch(user: object, batch: ReportBatch) -> bool:
     )
 
 
-def visible_organisations(user: object) -> Select[tuple[Organisation]]:
-    """The organisations ``user`` may see, as a query."""
-    query = select(Organisation)
+def visible_organisation(user: object) -> ColumnElement[bool]:
+    """The condition on ``Organisation`` that ``user`` may see it, for any query to add."""
     if is_admin(user):
-        return query
+        return true()
     signed_in = _signed_in(user)
     if signed_in is None:
-        return query.where(False)
+        return false()
     if is_consultant(signed_in):
-        return query.join(Engagement, Engagement.organisation_id == Organisation.id).where(
-            Engagement.firm_id == signed_in.firm_id
+        if signed_in.firm_id is None:
+            return false()
+        return exists().where(
+            Engagement.organisation_id == Organisation.id,
+            Engagement.firm_id == signed_in.firm_id,
         )
-    return query.join(Membership, Membership.organisation_id == Organisation.id).where(
-        Membership.user_id == signed_in.id
+    return exists().where(
+        Membership.organisation_id == Organisation.id, Membership.user_id == signed_in.id
     )
+
+
+def visible_organisations(user: object) -> Select[tuple[Organisation]]:
+    """The organisations ``user`` may see, as a query."""
+    return select(Organisation).where(visible_organisation(user))
 
 
 def can_hold_api_tokens(user: object) -> bool:

@@ -389,7 +389,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult
         raise OrganisationMissingError()
     result = current_result(assessment, questionnaire)
     now = utc_now()
-    assessment.result = result.to_dict()
+    assessment.record_result(result)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
     assessment.updated_at = now

@@ -11,6 +11,7 @@ from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.schema import LocalizedText, Questionnaire
 from assessment.core.numbers import display_index
+from assessment.web.paging import page_url
 
 # Each language named in itself ("中文", "English"), from the CLDR data Babel ships.
 LANGUAGE_AUTONYMS = tuple(
@@ -46,6 +47,8 @@ def init_templating(app: Flask) -> None:
     @app.template_filter("index_text")
     def index_text(index: float) -> str:
         return display_index(index)
+
+    app.add_template_global(page_url)
 
     @app.context_processor
     def locale_globals() -> dict[str, object]:

@@ -1,0 +1,101 @@
+"""Lists in pages, and the query string that chooses a page, a sort and filters.
+
+Every list that can grow is read a page at a time: the database counts, sorts and skips
+(``db.paginate``), and the page links keep whatever filters the reader chose. A query
+string that asks for something that does not exist (page 0, a page past the end, a sort
+or a filter value the list does not have) is answered with a page saying so, never a
+server error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from assessment.core.errors import AssessmentError, NotFoundError
+from assessment.core.paging import Page
+from assessment.extensions import db
+
+PER_PAGE = 50
+# A page number larger than this is past the end of any list this product keeps.
+LARGEST_PAGE = 10**9
+SEARCH_MAX_LENGTH = 100
+
+
+class ListArgumentError(AssessmentError):
+    """A query string value a list does not have: answered 400, saying what it does have."""
+
+    status_code = 400
+
+
+class PageNotFoundError(NotFoundError):
+    def __init__(self, page: int, pages: int) -> None:
+        super().__init__(
+            _l(
+                "There is no page %(page)s: this list has %(pages)s pages. "
+                "Go back to the first page.",
+                page=page,
+                pages=pages,
+            )
+        )
+
+
+def page_number(args: Mapping[str, str]) -> int:
+    """The page asked for by ``?page=``; 1 when none is given."""
+    text = (args.get("page") or "1").strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise ListArgumentError(
+            _l("The page number must be a whole number from 1, not “%(value)s”.", value=text[:20])
+        )
+    return int(text)
+
+
+def choice(args: Mapping[str, str], name: str, allowed: Sequence[str], default: str = "") -> str:
+    """A query string value that must be one of ``allowed`` (or absent: ``default``)."""
+    value = args.get(name) or default
+    if value and value not in allowed:
+        raise ListArgumentError(
+            _l(
+                "This list cannot use %(name)s=“%(value)s”. Choose one of: %(allowed)s.",
+                name=name,
+                value=value[:40],
+                allowed=", ".join(allowed),
+            )
+        )
+    return value
+
+
+def search_text(args: Mapping[str, str], name: str = "q") -> str:
+    """A text to look for, trimmed and cut to a reasonable length."""
+    return " ".join((args.get(name) or "").split())[:SEARCH_MAX_LENGTH]
+
+
+def paginate(
+    statement: Select[Any], args: Mapping[str, str], per_page: int = PER_PAGE
+) -> Page[Any]:
+    """One page of ``statement``'s rows (its objects when it selects one entity or
+    column), with the total; ``statement`` must be fully ordered. A page past the end of
+    a list is a 404 that says how many pages there are."""
+    number = page_number(args)
+    if number > LARGEST_PAGE:
+        raise PageNotFoundError(number, 1)
+    total = db.session.execute(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).scalar_one()
+    result = db.session.execute(statement.limit(per_page).offset((number - 1) * per_page))
+    items = list(result.scalars() if len(statement.column_descriptions) == 1 else result)
+    page = Page(items=items, number=number, per_page=per_page, total=total)
+    if number > page.pages:
+        raise PageNotFoundError(number, page.pages)
+    return page
+
+
+def page_url(page: int) -> str:
+    """The current page's address with another page number, keeping every filter."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
