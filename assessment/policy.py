@@ -12,7 +12,7 @@ its existence and its name never leak.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, select, true, union
 
 from assessment.extensions import db
 from assessment.models import (
@@ -70,20 +70,12 @@ def member_role(user: object, organisation_id: int | None) -> str | None:
 
 
 def can_view_organisation(user: object, organisation: Organisation) -> bool:
-    return (
-        is_admin(user)
-        or serves(user, organisation.id)
-        or member_role(user, organisation.id) is not None
-    )
+    return is_admin(user) or _holds(organisation, visible_organisation(user))
 
 
 def can_manage_organisation(user: object, organisation: Organisation) -> bool:
     """Start assessments, invite people: admins, its consultants and its owner."""
-    return (
-        is_admin(user)
-        or serves(user, organisation.id)
-        or member_role(user, organisation.id) == MembershipRole.OWNER
-    )
+    return is_admin(user) or _holds(organisation, manageable_organisation(user))
 
 
 def belongs_to_nobody(organisation_id: int) -> bool:
@@ -148,22 +140,63 @@ def can_see_report_batch(user: object, batch: ReportBatch) -> bool:
     )
 
 
-def visible_organisation(user: object) -> ColumnElement[bool]:
-    """The condition on ``Organisation`` that ``user`` may see it, for any query to add."""
+def visible_report_batch(user: object) -> ColumnElement[bool]:
+    """The condition on ``ReportBatch`` that ``user`` may see it, as
+    ``can_see_report_batch``: admins every batch; anyone else their own, while they may
+    still ask for it (the portfolio's, or an organisation's they may see)."""
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return false()
+    if is_admin(signed_in):
+        return true()
+    of_visible_organisation = exists().where(
+        Organisation.id == ReportBatch.organisation_id, visible_organisation(signed_in)
+    )
+    in_scope = (
+        ReportBatch.organisation_id.is_(None) | of_visible_organisation
+        if can_see_portfolio(signed_in)
+        else of_visible_organisation
+    )
+    return (ReportBatch.user_id == signed_in.id) & in_scope
+
+
+def _organisation_rule(user: object, member_roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """Admins: every organisation; a consultant: those their firm serves; anyone: those
+    they are a member of in one of ``member_roles``.
+
+    Written as ``id IN (a union of ids)`` so that the database starts from the person's few
+    engagements and memberships, rather than testing each of thousands of organisations.
+    """
     if is_admin(user):
         return true()
     signed_in = _signed_in(user)
     if signed_in is None:
         return false()
-    if is_consultant(signed_in):
-        if signed_in.firm_id is None:
-            return false()
-        return exists().where(
-            Engagement.organisation_id == Organisation.id,
-            Engagement.firm_id == signed_in.firm_id,
-        )
-    return exists().where(
-        Membership.organisation_id == Organisation.id, Membership.user_id == signed_in.id
+    ids: Select[tuple[int]] = select(Membership.organisation_id).where(
+        Membership.user_id == signed_in.id, Membership.role.in_(member_roles)
+    )
+    if is_consultant(signed_in) and signed_in.firm_id is not None:
+        served = select(Engagement.organisation_id).where(Engagement.firm_id == signed_in.firm_id)
+        return Organisation.id.in_(union(ids, served))
+    return Organisation.id.in_(ids)
+
+
+def visible_organisation(user: object) -> ColumnElement[bool]:
+    """The condition on ``Organisation`` that ``user`` may see it, for any query to add."""
+    return _organisation_rule(user, tuple(MembershipRole))
+
+
+def manageable_organisation(user: object) -> ColumnElement[bool]:
+    """The condition on ``Organisation`` that ``user`` may manage it: start assessments,
+    invite people (admins, its consultants and its owner)."""
+    return _organisation_rule(user, (MembershipRole.OWNER,))
+
+
+def _holds(organisation: Organisation, rule: ColumnElement[bool]) -> bool:
+    return bool(
+        db.session.execute(
+            select(exists().where(Organisation.id == organisation.id, rule))
+        ).scalar()
     )
 
 

@@ -24,9 +24,8 @@ from flask import current_app, g
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
-from assessment import policy
 from assessment.core import locales
 from assessment.core.batch_progress import BatchProgress, ItemState
 from assessment.core.errors import AssessmentError
@@ -42,6 +41,7 @@ from assessment.models import (
     User,
     utc_now,
 )
+from assessment.portfolio.service import PortfolioFilters, matching_organisations
 from assessment.reports.service import report_pdf
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ class TooManyReportsError(AssessmentError):
         super().__init__(
             _l(
                 "That would be %(count)s reports, and at most %(limit)s are made at once. "
-                "Ask for the reports of one organisation at a time, on its page.",
+                "Narrow the list with its filters (industry, level, status or part of a "
+                "name) until it holds fewer, then ask for its reports.",
                 count=count,
                 limit=limit,
             )
@@ -117,21 +118,38 @@ def batch_dir() -> Path:
     return Path(current_app.config["BATCH_DIR"])
 
 
-def reportable_assessments(user: User, organisation: Organisation | None) -> list[Assessment]:
-    """The submitted assessments of ``organisation``, or of every organisation ``user`` may
-    see (a portfolio), by organisation name and then oldest first."""
+NO_FILTERS = PortfolioFilters()
+
+
+def _reportable(user: User, organisation: Organisation | None, filters: PortfolioFilters) -> Select:
     query = (
         select(Assessment)
         .join(Organisation, Organisation.id == Assessment.organisation_id)
         .where(Assessment.status == AssessmentStatus.SUBMITTED, Assessment.of_organisation_level())
-        .order_by(Organisation.name, Organisation.id, Assessment.submitted_at, Assessment.id)
     )
     if organisation is not None:
-        query = query.where(Assessment.organisation_id == organisation.id)
-    else:
-        visible = policy.visible_organisations(user).with_only_columns(Organisation.id)
-        query = query.where(Assessment.organisation_id.in_(visible))
+        return query.where(Assessment.organisation_id == organisation.id)
+    return query.where(Assessment.organisation_id.in_(matching_organisations(user, filters)))
+
+
+def reportable_assessments(
+    user: User, organisation: Organisation | None, filters: PortfolioFilters = NO_FILTERS
+) -> list[Assessment]:
+    """The submitted assessments of ``organisation``, or of every organisation of
+    ``user``'s portfolio that ``filters`` lets through, by organisation name and then
+    oldest first."""
+    query = _reportable(user, organisation, filters).order_by(
+        Organisation.name, Organisation.id, Assessment.submitted_at, Assessment.id
+    )
     return list(db.session.execute(query).scalars())
+
+
+def reports_in(user: User, filters: PortfolioFilters) -> int:
+    """How many reports a batch of the portfolio with ``filters`` would hold, counted by
+    the database (so that the page can say so before anyone asks)."""
+    return db.session.execute(
+        select(func.count()).select_from(_reportable(user, None, filters).subquery())
+    ).scalar_one()
 
 
 def report_file_names(assessments: list[Assessment], language: str) -> list[str]:
@@ -148,14 +166,22 @@ def report_file_names(assessments: list[Assessment], language: str) -> list[str]
     ]
 
 
-def create_batch(user: User, language: str, organisation: Organisation | None) -> ReportBatch:
-    """A batch of every report in scope, each queued; nothing is made yet (see jobs)."""
+def create_batch(
+    user: User,
+    language: str,
+    organisation: Organisation | None,
+    filters: PortfolioFilters = NO_FILTERS,
+) -> ReportBatch:
+    """A batch of every report in scope (an organisation, or the portfolio's clients that
+    ``filters`` lets through), each queued; nothing is made yet (see jobs)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown report language {language[:20]}")
-    assessments = reportable_assessments(user, organisation)
+    limit = current_app.config["BATCH_MAX_REPORTS"]
+    if organisation is None and (count := reports_in(user, filters)) > limit:
+        raise TooManyReportsError(count, limit)
+    assessments = reportable_assessments(user, organisation, filters)
     if not assessments:
         raise NothingToReportError()
-    limit = current_app.config["BATCH_MAX_REPORTS"]
     if len(assessments) > limit:
         raise TooManyReportsError(len(assessments), limit)
     batch = ReportBatch(

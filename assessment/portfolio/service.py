@@ -1,22 +1,71 @@
-"""A consultant's portfolio: their client organisations, each with its latest result."""
+"""A consultant's portfolio: their client organisations, each with its latest result.
+
+The database does the work: every organisation points at its latest submitted and its
+newest assessment (kept by ``models.keep_latest_assessments``), each assessment keeps its
+overall index and level as columns, and the list is filtered, sorted, counted and paged in
+SQL, so a portfolio of 10,000 clients reads one page of rows, never the whole table.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from assessment import policy
 from assessment.core.content.library import ContentLibrary
+from assessment.core.list_arguments import choice, search_text
 from assessment.core.numbers import display_index
+from assessment.core.paging import Page
 from assessment.core.scoring import Level
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus, Organisation
 
 SORT_KEYS = ("name", "index", "date")
 STATUS_FILTERS = ("draft", "submitted", "none")
+LEVEL_FILTERS = (*(str(level.value) for level in Level), "none")
+
+# The two assessments a portfolio row shows of its organisation.
+Latest = aliased(Assessment, name="latest")
+Newest = aliased(Assessment, name="newest")
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """What the reader chose to see: each field empty for "any"."""
+
+    industry: str = ""
+    status: str = ""  # of the newest assessment: draft | submitted | none
+    level: str = ""  # of the latest submitted assessment: "1".."5" | none
+    search: str = ""  # part of the organisation's name
+    sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], library: ContentLibrary) -> PortfolioFilters:
+        """The filters a query string gives; a value the list does not have raises a
+        ``ListArgumentError`` that says which it has."""
+        industries = [option.id for option in library.organisation_options.industries]
+        return cls(
+            industry=choice(args, "industry", industries),
+            status=choice(args, "status", STATUS_FILTERS),
+            level=choice(args, "level", LEVEL_FILTERS),
+            search=search_text(args),
+            sort=choice(args, "sort", SORT_KEYS, default="name"),
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """As a query string (filters only; the defaults left out)."""
+        args = {
+            "industry": self.industry,
+            "status": self.status,
+            "level": self.level,
+            "q": self.search,
+        }
+        return {key: value for key, value in args.items() if value}
 
 
 @dataclass(frozen=True)
@@ -35,69 +84,152 @@ class PortfolioRow:
     newest_token: str | None
 
 
-def portfolio(
-    user: object,
-    library: ContentLibrary,
-    locale: str,
-    industry: str | None = None,
-    status: str | None = None,
-    sort: str = "name",
-) -> list[PortfolioRow]:
-    organisations = db.session.execute(policy.visible_organisations(user)).scalars().all()
-    assessments = db.session.execute(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id.in_([o.id for o in organisations]),
-            Assessment.of_organisation_level(),
-        )
-        .order_by(Assessment.created_at)
-    ).scalars()
-    by_organisation: dict[int, list[Assessment]] = {}
-    for assessment in assessments:
-        by_organisation.setdefault(assessment.organisation_id, []).append(assessment)
+def _with_latest_and_newest(statement: Select) -> Select:
+    return (
+        statement.select_from(Organisation)
+        .outerjoin(Latest, Latest.id == Organisation.latest_submitted_id)
+        .outerjoin(Newest, Newest.id == Organisation.newest_assessment_id)
+    )
 
+
+def _conditions(user: object, filters: PortfolioFilters) -> list[ColumnElement[bool]]:
+    conditions = [policy.visible_organisation(user)]
+    if filters.industry:
+        conditions.append(Organisation.industry == filters.industry)
+    if filters.status == "none":
+        conditions.append(Organisation.newest_assessment_id.is_(None))
+    elif filters.status:
+        conditions.append(Newest.status == filters.status)
+    if filters.level == "none":
+        conditions.append(Latest.overall_level.is_(None))
+    elif filters.level:
+        conditions.append(Latest.overall_level == int(filters.level))
+    if filters.search:
+        conditions.append(Organisation.name.icontains(filters.search, autoescape=True))
+    return conditions
+
+
+def _order(sort: str) -> tuple[ColumnElement, ...]:
+    by_name = (Organisation.name, Organisation.id)
+    if sort == "index":
+        return (Latest.overall_index.is_(None), Latest.overall_index.desc(), *by_name)
+    if sort == "date":
+        return (Latest.submitted_at.is_(None), Latest.submitted_at.desc(), *by_name)
+    return by_name
+
+
+def portfolio_query(user: object, filters: PortfolioFilters) -> Select:
+    """The rows of the portfolio ``user`` sees, filtered and sorted, as one query."""
+    return (
+        _with_latest_and_newest(
+            select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.industry,
+                Latest.overall_index,
+                Latest.overall_level,
+                Latest.submitted_at,
+                Latest.resume_token,
+                Newest.status,
+                Newest.created_at,
+                Newest.resume_token,
+            )
+        )
+        .where(*_conditions(user, filters))
+        .order_by(*_order(filters.sort))
+    )
+
+
+def matching_organisations(user: object, filters: PortfolioFilters) -> Select:
+    """The ids of the organisations of the portfolio that match ``filters``."""
+    return _with_latest_and_newest(select(Organisation.id)).where(*_conditions(user, filters))
+
+
+def rows_of(page: Page, library: ContentLibrary, locale: str) -> Page[PortfolioRow]:
+    """A page of ``portfolio_query`` as rows a template lays out."""
     rows = []
-    for organisation in organisations:
-        history = by_organisation.get(organisation.id, [])
-        submitted = [a for a in history if a.status == AssessmentStatus.SUBMITTED]
-        latest = max(submitted, key=lambda a: a.submitted_at, default=None)
-        newest = history[-1] if history else None
-        latest_overall = latest.stored_result.overall if latest else None
-        index = latest_overall.index if latest_overall else None
-        option = library.organisation_options.industry(organisation.industry)
+    for (
+        organisation_id,
+        name,
+        industry_id,
+        index,
+        level,
+        submitted_at,
+        latest_token,
+        newest_status,
+        newest_date,
+        newest_token,
+    ) in page.items:
+        option = library.organisation_options.industry(industry_id)
+        exact_index = None if index is None else Fraction(index)
         rows.append(
             PortfolioRow(
-                organisation_id=organisation.id,
-                name=organisation.name,
-                industry_id=organisation.industry,
-                industry=option.name.get(locale) if option else organisation.industry,
-                latest_index=index,
-                latest_index_text=display_index(index) if index is not None else None,
-                latest_level=latest_overall.level if latest_overall else None,
-                latest_date=latest.submitted_at if latest else None,
-                latest_token=latest.resume_token if latest else None,
-                newest_status=newest.status if newest else None,
-                newest_date=newest.created_at if newest else None,
-                newest_token=newest.resume_token if newest else None,
+                organisation_id=organisation_id,
+                name=name,
+                industry_id=industry_id,
+                industry=option.name.get(locale) if option else industry_id,
+                latest_index=exact_index,
+                latest_index_text=None if exact_index is None else display_index(exact_index),
+                latest_level=None if level is None else Level(level),
+                latest_date=submitted_at,
+                latest_token=latest_token,
+                newest_status=newest_status,
+                newest_date=newest_date,
+                newest_token=newest_token,
             )
         )
-    if industry:
-        rows = [r for r in rows if r.industry_id == industry]
-    if status in STATUS_FILTERS:
-        rows = [r for r in rows if (r.newest_status or "none") == status]
-    if sort == "index":
-        rows.sort(key=lambda r: (r.latest_index is None, -(r.latest_index or 0), r.name))
-    elif sort == "date":
-        rows.sort(
-            key=lambda r: (
-                r.latest_date is None,
-                -(r.latest_date.timestamp() if r.latest_date else 0),
-                r.name,
+    return Page(items=rows, number=page.number, per_page=page.per_page, total=page.total)
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """The whole portfolio at a glance, whatever the filters."""
+
+    clients: int
+    by_level: dict[int, int]  # latest level -> clients (levels with none left out)
+    not_scored: int  # no submitted assessment with an overall level
+    in_progress: int  # newest assessment is a draft
+    not_assessed_this_year: int  # nothing submitted since 1 January
+    year: int
+
+
+def summary(user: object, now: datetime | None = None) -> PortfolioSummary:
+    """Counts over every client ``user`` sees, by aggregate queries."""
+    year = (now or datetime.now(UTC)).year
+    start_of_year = datetime(year, 1, 1, tzinfo=UTC)
+    visible = policy.visible_organisation(user)
+    counted = db.session.execute(
+        _with_latest_and_newest(
+            select(
+                Latest.overall_level,
+                func.count(),
+                func.sum(case((Newest.status == AssessmentStatus.DRAFT, 1), else_=0)),
+                func.sum(
+                    case(
+                        (
+                            or_(
+                                Latest.submitted_at.is_(None),
+                                Latest.submitted_at < start_of_year,
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
             )
         )
-    else:
-        rows.sort(key=lambda r: r.name)
-    return rows
+        .where(visible)
+        .group_by(Latest.overall_level)
+    ).all()
+    by_level = {level: count for level, count, _, _ in counted if level is not None}
+    return PortfolioSummary(
+        clients=sum(count for _, count, _, _ in counted),
+        by_level=by_level,
+        not_scored=sum(count for level, count, _, _ in counted if level is None),
+        in_progress=sum(drafts or 0 for _, _, drafts, _ in counted),
+        not_assessed_this_year=sum(stale or 0 for _, _, _, stale in counted),
+        year=year,
+    )
 
 
 def organisation_for(user: object, organisation_id: int) -> Organisation | None:
@@ -109,30 +241,52 @@ def organisation_for(user: object, organisation_id: int) -> Organisation | None:
 
 
 @dataclass(frozen=True)
-class OrganisationPage:
+class OrganisationEntry:
     organisation: Organisation
     may_manage: bool
     assessments: tuple[Assessment, ...]  # newest first
 
 
-def organisation_pages(user: object) -> list[OrganisationPage]:
-    """Each organisation ``user`` may see, with its assessments, newest first."""
-    organisations = (
-        db.session.execute(policy.visible_organisations(user).order_by(Organisation.name))
-        .scalars()
-        .all()
+def organisations_query(user: object, search: str = "") -> Select:
+    """The organisations ``user`` may see, by name, optionally by part of the name."""
+    query = select(Organisation).where(policy.visible_organisation(user))
+    if search:
+        query = query.where(Organisation.name.icontains(search, autoescape=True))
+    return query.order_by(Organisation.name, Organisation.id)
+
+
+def organisation_entries(user: object, page: Page[Organisation]) -> Page[OrganisationEntry]:
+    """A page of organisations, each with its assessments (newest first), read in one
+    query for the whole page."""
+    ids = [organisation.id for organisation in page.items]
+    by_organisation: dict[int, list[Assessment]] = {}
+    for assessment in db.session.execute(
+        select(Assessment)
+        .where(Assessment.organisation_id.in_(ids), Assessment.of_organisation_level())
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    ).scalars():
+        by_organisation.setdefault(assessment.organisation_id, []).append(assessment)
+    managed = _managed_among(user, ids)
+    return Page(
+        items=[
+            OrganisationEntry(
+                organisation=organisation,
+                may_manage=organisation.id in managed,
+                assessments=tuple(by_organisation.get(organisation.id, ())),
+            )
+            for organisation in page.items
+        ],
+        number=page.number,
+        per_page=page.per_page,
+        total=page.total,
     )
-    return [
-        OrganisationPage(
-            organisation=organisation,
-            may_manage=policy.can_manage_organisation(user, organisation),
-            assessments=tuple(
-                sorted(
-                    (a for a in organisation.assessments if not a.is_sheet),
-                    key=lambda a: a.created_at,
-                    reverse=True,
-                )
-            ),
-        )
-        for organisation in organisations
-    ]
+
+
+def _managed_among(user: object, organisation_ids: list[int]) -> set[int]:
+    return set(
+        db.session.execute(
+            select(Organisation.id).where(
+                Organisation.id.in_(organisation_ids), policy.manageable_organisation(user)
+            )
+        ).scalars()
+    )

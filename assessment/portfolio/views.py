@@ -14,16 +14,20 @@ from flask import (
 from flask_login import current_user, login_required
 
 from assessment import policy
+from assessment.batches import service as batches
 from assessment.content.registry import current_library
 from assessment.core.errors import NotFoundError
 from assessment.portfolio.service import (
-    SORT_KEYS,
-    STATUS_FILTERS,
+    PortfolioFilters,
+    organisation_entries,
     organisation_for,
-    organisation_pages,
-    portfolio,
+    organisations_query,
+    portfolio_query,
+    rows_of,
+    summary,
 )
 from assessment.questionnaire import service
+from assessment.web.paging import paginate, search_text
 from assessment.web.templating import current_locale
 
 bp = Blueprint("portfolio", __name__)
@@ -35,16 +39,16 @@ def index() -> str:
     if not policy.can_see_portfolio(current_user):
         abort(403)
     library = current_library()
-    industry = request.args.get("industry") or None
-    status = request.args.get("status") if request.args.get("status") in STATUS_FILTERS else None
-    sort = request.args.get("sort") if request.args.get("sort") in SORT_KEYS else "name"
-    rows = portfolio(current_user, library, current_locale(), industry, status, sort)
+    filters = PortfolioFilters.from_args(request.args, library)
+    page = paginate(portfolio_query(current_user, filters), request.args)
     return render_template(
         "portfolio/index.html",
-        rows=rows,
+        page=rows_of(page, library, current_locale()),
+        summary=summary(current_user),
+        reports=batches.reports_in(current_user, filters),
         industries=library.organisation_options.industries,
         questionnaire=library.latest_published(),
-        chosen={"industry": industry or "", "status": status or "", "sort": sort},
+        filters=filters,
     )
 
 
@@ -69,10 +73,13 @@ def start_assessment(organisation_id: int) -> Response:
 @bp.get("/organisations")
 @login_required
 def organisations() -> str:
-    """The organisations the person may see, each with its assessments."""
+    """The organisations the person may see, a page at a time, each with its assessments."""
     library = current_library()
+    search = search_text(request.args)
+    page = paginate(organisations_query(current_user, search), request.args, per_page=20)
     return render_template(
         "portfolio/organisations.html",
-        entries=organisation_pages(current_user),
+        page=organisation_entries(current_user, page),
+        search=search,
         questionnaire=library.latest_published(),
     )

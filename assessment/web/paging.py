@@ -1,7 +1,7 @@
 """Lists in pages, and the query string that chooses a page, a sort and filters.
 
 Every list that can grow is read a page at a time: the database counts, sorts and skips
-(``db.paginate``), and the page links keep whatever filters the reader chose. A query
+(one count and one LIMIT/OFFSET query), and the page links keep whatever filters the reader chose. A query
 string that asks for something that does not exist (page 0, a page past the end, a sort
 or a filter value the list does not have) is answered with a page saying so, never a
 server error.
@@ -9,27 +9,30 @@ server error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
-from assessment.core.errors import AssessmentError, NotFoundError
+from assessment.core.errors import NotFoundError
+from assessment.core.list_arguments import ListArgumentError, choice, page_number, search_text
 from assessment.core.paging import Page
 from assessment.extensions import db
+
+__all__ = [
+    "ListArgumentError",
+    "PageNotFoundError",
+    "choice",
+    "page_url",
+    "paginate",
+    "search_text",
+]
 
 PER_PAGE = 50
 # A page number larger than this is past the end of any list this product keeps.
 LARGEST_PAGE = 10**9
-SEARCH_MAX_LENGTH = 100
-
-
-class ListArgumentError(AssessmentError):
-    """A query string value a list does not have: answered 400, saying what it does have."""
-
-    status_code = 400
 
 
 class PageNotFoundError(NotFoundError):
@@ -42,36 +45,6 @@ class PageNotFoundError(NotFoundError):
                 pages=pages,
             )
         )
-
-
-def page_number(args: Mapping[str, str]) -> int:
-    """The page asked for by ``?page=``; 1 when none is given."""
-    text = (args.get("page") or "1").strip()
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise ListArgumentError(
-            _l("The page number must be a whole number from 1, not “%(value)s”.", value=text[:20])
-        )
-    return int(text)
-
-
-def choice(args: Mapping[str, str], name: str, allowed: Sequence[str], default: str = "") -> str:
-    """A query string value that must be one of ``allowed`` (or absent: ``default``)."""
-    value = args.get(name) or default
-    if value and value not in allowed:
-        raise ListArgumentError(
-            _l(
-                "This list cannot use %(name)s=“%(value)s”. Choose one of: %(allowed)s.",
-                name=name,
-                value=value[:40],
-                allowed=", ".join(allowed),
-            )
-        )
-    return value
-
-
-def search_text(args: Mapping[str, str], name: str = "q") -> str:
-    """A text to look for, trimmed and cut to a reasonable length."""
-    return " ".join((args.get(name) or "").split())[:SEARCH_MAX_LENGTH]
 
 
 def paginate(

@@ -1,38 +1,18 @@
 """A consultant's portfolio, and the access rules behind it."""
 
-import json
 import re
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from assessment import policy
 from assessment.accounts import service as accounts
-from assessment.demo.service import read_demo
 from assessment.extensions import db
 from assessment.models import Membership, Organisation, User
 from tests.conftest import form_token
+from tests.portfolio.conftest import ENGLISH, listed, rows_of
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
 
-ENGLISH = {"Accept-Language": "en"}
 PASSWORD = "a long enough password"
-
-
-def listed(runner):
-    return json.loads(runner.invoke(args=["assessments", "list", "--json"]).output)
-
-
-@pytest.fixture
-def demo_loaded(app, runner):
-    """The demo firm's clients' assessments (not those of the peers, served by no firm)."""
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    peers = {peer.name for peer in read_demo(Path(app.config["CONTENT_DIR"])).peers}
-    return [row for row in listed(runner) if row["organisation"] not in peers]
-
-
-def rows_of(page):
-    return re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)', page)
 
 
 def test_consultant_sees_each_client_with_its_latest_result(client, demo_loaded):
@@ -61,8 +41,9 @@ def test_portfolio_filters_and_sorts(client, demo_loaded):
     ):
         latest[row["organisation"]] = row["overall_index"]
     assert by_index == sorted(latest, key=lambda name: -latest[name])
-    nonsense = client.get("/portfolio?sort=DROP&status=<x>", headers=ENGLISH)
-    assert nonsense.status_code == 200
+    nonsense = client.get("/portfolio?sort=DROP", headers=ENGLISH)
+    assert nonsense.status_code == 400
+    assert "Choose one of: name, index, date" in nonsense.get_data(as_text=True)
 
 
 def test_start_an_assessment_for_a_client_in_one_click(app, client, runner, demo_loaded):
