@@ -9,6 +9,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from assessment.api import schemas
+from assessment.api.schemas import DEFAULT_LIMIT, MAX_LIMIT
 
 ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 REF = "#/components/schemas/{model}"
@@ -61,6 +62,38 @@ def _operation(
     return operation
 
 
+def _page(model: type, description: str) -> dict[str, Any]:
+    """A page of a collection: its body, and the Link header to the next page."""
+    response = _json(_ref(model), description)
+    response["headers"] = {
+        "Link": {
+            "description": 'The next page, as `<URL>; rel="next"`; absent on the last page.',
+            "schema": {"type": "string"},
+        }
+    }
+    return response
+
+
+PAGING_PARAMETERS = (
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "description": f"How many items a page holds, 1 to {MAX_LIMIT}.",
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Where the page starts: take it from the previous page's `next`, "
+        "never build it; absent for the first page. A cursor of another list, or altered, "
+        "is a 400.",
+    },
+)
+
+
 def _path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": ID_PARAMETER}
 
@@ -100,7 +133,10 @@ def openapi_document() -> dict[str, Any]:
                 '`Authorization: Bearer <token>`. Errors are JSON: `{"error": message}`, '
                 "with `problems` by question id for a rejected body. Indices are floats; "
                 'a comparison\'s exact changes are fractions as strings ("25/3") beside '
-                "their float, and deltas also as the comparison page shows them."
+                "their float, and deltas also as the comparison page shows them. "
+                'Collections come a page at a time, `{"items": [...], "next": URL}`: '
+                f"`limit` items ({DEFAULT_LIMIT} unless asked, at most {MAX_LIMIT}); follow "
+                '`next` (also the header `Link: <URL>; rel="next"`) until it is null.'
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -120,12 +156,10 @@ def openapi_document() -> dict[str, Any]:
             },
             "/organisations": {
                 "get": _operation(
-                    "The organisations the token's owner may see.",
-                    _json(
-                        {"type": "array", "items": _ref(schemas.Organisation)},
-                        "Organisations, by name.",
-                    ),
-                    (),
+                    "The organisations the token's owner may see, a page at a time.",
+                    _page(schemas.OrganisationPage, "A page of organisations, by name."),
+                    ("400",),
+                    PAGING_PARAMETERS,
                     operation_id="listOrganisations",
                 )
             },
@@ -140,11 +174,11 @@ def openapi_document() -> dict[str, Any]:
             },
             "/organisations/{organisation_id}/assessments": {
                 "get": _operation(
-                    "The organisation's assessments, newest first (respondents' own sheets "
-                    "are not listed).",
-                    _json({"type": "array", "items": _ref(schemas.Assessment)}, "Assessments."),
-                    ("404",),
-                    (organisation,),
+                    "The organisation's assessments, newest first, a page at a time "
+                    "(respondents' own sheets are not listed).",
+                    _page(schemas.AssessmentPage, "A page of assessments, newest first."),
+                    ("400", "404"),
+                    (organisation, *PAGING_PARAMETERS),
                     operation_id="listAssessments",
                 )
             },

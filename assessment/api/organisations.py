@@ -1,27 +1,38 @@
 """The API's organisations: the ones a token's owner may see, their assessments, history
-and comparisons. An organisation the owner may not see is a 404 (its name never shows)."""
+and comparisons. An organisation the owner may not see is a 404 (its name never shows).
+
+The two collections, organisations and an organisation's assessments, come a page at a
+time (``paging``). An organisation's history does not: it is one document, the trend,
+whose entries are its submitted assessments (a handful a year), each read from the row
+with no further query, and a trend is of use only whole."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from typing import Any
+
+from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Row, select
+from sqlalchemy.orm import defer
 
 from assessment import policy
 from assessment.api import schemas
 from assessment.api.blueprint import ApiError, api_get, dump
+from assessment.api.paging import Order, keyset_page, page_response
 from assessment.api.request_data import LARGEST_ID, optional_id
 from assessment.api.shapes import (
     aggregate_change,
     assessment_json,
     dimension_change,
+    latest_submitted_json,
     organisation_json,
     reference,
 )
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.history import service as history
-from assessment.models import Organisation
+from assessment.models import Answer, Assessment, Organisation
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -33,26 +44,87 @@ def _organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
+BY_NAME = Order((Organisation.name, Organisation.id))
+NEWEST_FIRST = Order((Assessment.created_at, Assessment.id), descending=True)
+
+
 @api_get("/organisations")
 def organisations() -> Response:
-    visible = db.session.execute(
-        policy.visible_organisations(current_user).order_by(Organisation.name, Organisation.id)
-    ).scalars()
-    return jsonify([organisation_json(o).model_dump(mode="json") for o in visible])
+    """A page of the organisations the token's owner may see, by name, each with what a
+    list shows of it: one query for the whole page."""
+    statement = (
+        select(
+            Organisation,
+            policy.manageable_organisation(current_user).label("may_manage"),
+            Assessment.id.label("latest_id"),
+            Assessment.submitted_at,
+            Assessment.overall_index,
+            Assessment.overall_level,
+        )
+        .select_from(Organisation)
+        .outerjoin(Assessment, Assessment.id == Organisation.latest_submitted_id)
+        .where(policy.visible_organisation(current_user))
+    )
+    page = keyset_page(statement, BY_NAME)
+    items = [
+        organisation_json(row[0], may_manage=bool(row.may_manage), latest=_latest(row))
+        for row in page.rows
+    ]
+    return page_response(schemas.OrganisationPage(items=items, next=page.next_url), page.next_url)
+
+
+def _latest(row: Row[Any]) -> schemas.LatestSubmitted | None:
+    if row.latest_id is None or row.submitted_at is None:
+        return None
+    return schemas.LatestSubmitted(
+        assessment_id=row.latest_id,
+        submitted_at=row.submitted_at,
+        index=row.overall_index,
+        level=row.overall_level,
+    )
 
 
 @api_get("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int) -> Response:
-    return dump(organisation_json(_organisation(organisation_id)))
+    found = _organisation(organisation_id)
+    return dump(
+        organisation_json(
+            found,
+            may_manage=policy.can_manage_organisation(current_user, found),
+            latest=latest_submitted_json(found.latest_submitted),
+        )
+    )
 
 
 @api_get("/organisations/<int:organisation_id>/assessments")
 def organisation_assessments(organisation_id: int) -> Response:
-    """The organisation's assessments, newest first; respondents' sheets left out."""
+    """A page of the organisation's assessments, newest first; respondents' sheets left
+    out. Two queries a page: the assessments, and the questions each has answered."""
     organisation = _organisation(organisation_id)
-    return jsonify(
-        [assessment_json(a).model_dump(mode="json") for a in history.assessments_of(organisation)]
+    statement = (
+        select(Assessment)
+        .options(defer(Assessment.result))
+        .where(Assessment.organisation_id == organisation.id, Assessment.of_organisation_level())
     )
+    page = keyset_page(statement, NEWEST_FIRST)
+    answered = _answered_questions([assessment.id for assessment in page.rows])
+    items = [assessment_json(a, answered.get(a.id, set())) for a in page.rows]
+    return page_response(schemas.AssessmentPage(items=items, next=page.next_url), page.next_url)
+
+
+def _answered_questions(assessment_ids: list[int]) -> dict[int, set[str]]:
+    """The questions each assessment has an answer to (a level, "na" or "unknown")."""
+    answered: dict[int, set[str]] = {}
+    if not assessment_ids:
+        return answered
+    rows = db.session.execute(
+        select(Answer.assessment_id, Answer.question_id).where(
+            Answer.assessment_id.in_(assessment_ids), Answer.value.is_not(None)
+        )
+    )
+    for assessment_id, question_id in rows:
+        answered.setdefault(assessment_id, set()).add(question_id)
+    return answered
 
 
 @api_get("/organisations/<int:organisation_id>/history")

@@ -39,6 +39,15 @@ class Problem(Strict):
     message: str
 
 
+class LatestSubmitted(Strict):
+    """An organisation's latest submitted assessment: its overall index and level."""
+
+    assessment_id: int
+    submitted_at: datetime
+    index: float | None
+    level: int | None
+
+
 class Organisation(Strict):
     id: int
     name: str
@@ -47,6 +56,24 @@ class Organisation(Strict):
     region: str
     created_at: datetime
     may_manage: bool = Field(description="Whether this token may start, answer and submit.")
+    latest_submitted: LatestSubmitted | None = Field(
+        description="Its latest submitted assessment's overall score; null before the first."
+    )
+
+
+DEFAULT_LIMIT = 50  # items a page holds unless ``?limit=`` asks for another number
+MAX_LIMIT = 200
+NEXT_PAGE = (
+    "The absolute URL of the next page, null on the last one; also sent as the header "
+    '`Link: <URL>; rel="next"`.'
+)
+
+
+class OrganisationPage(Strict):
+    """A page of organisations, by name; follow ``next`` for the rest."""
+
+    items: list[Organisation]
+    next: str | None = Field(description=NEXT_PAGE)
 
 
 class QuestionnaireRef(Strict):
@@ -70,6 +97,13 @@ class Assessment(Strict):
     updated_at: datetime
     submitted_at: datetime | None
     progress: Progress
+
+
+class AssessmentPage(Strict):
+    """A page of an organisation's assessments, newest first; follow ``next`` for the rest."""
+
+    items: list[Assessment]
+    next: str | None = Field(description=NEXT_PAGE)
 
 
 class Answers(Strict):
@@ -215,7 +249,9 @@ RESPONSE_MODELS = (
     Error,
     Problem,
     Organisation,
+    OrganisationPage,
     Assessment,
+    AssessmentPage,
     Answers,
     AnswersUpdate,
     Result,

@@ -5,9 +5,6 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from flask_login import current_user
-
-from assessment import policy
 from assessment.api import schemas
 from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
@@ -22,11 +19,25 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
     return service.questionnaire_of(assessment, current_library())
 
 
-def organisation_json(organisation: Organisation) -> schemas.Organisation:
+def latest_submitted_json(latest: Assessment | None) -> schemas.LatestSubmitted | None:
+    if latest is None or latest.submitted_at is None:
+        return None
+    return schemas.LatestSubmitted(
+        assessment_id=latest.id,
+        submitted_at=latest.submitted_at,
+        index=latest.overall_index,
+        level=latest.overall_level,
+    )
+
+
+def organisation_json(
+    organisation: Organisation, *, may_manage: bool, latest: schemas.LatestSubmitted | None
+) -> schemas.Organisation:
     return schemas.Organisation(
         **organisation_fields(organisation),
         created_at=organisation.created_at,
-        may_manage=policy.can_manage_organisation(current_user, organisation),
+        may_manage=may_manage,
+        latest_submitted=latest,
     )
 
 
@@ -36,8 +47,12 @@ def reference(assessment: Assessment) -> schemas.QuestionnaireRef:
     )
 
 
-def assessment_json(assessment: Assessment) -> schemas.Assessment:
-    progress = service.progress(assessment, questionnaire_of(assessment))
+def assessment_json(assessment: Assessment, answered: set[str] | None = None) -> schemas.Assessment:
+    """The assessment; a list passes the ids of the questions answered, read for a whole
+    page, one assessment alone has them read here."""
+    if answered is None:
+        answered = service.answered_question_ids(assessment)
+    progress = service.progress_from(answered, questionnaire_of(assessment))
     return schemas.Assessment(
         **assessment_fields(assessment),
         questionnaire=reference(assessment),

@@ -108,12 +108,14 @@ def test_another_firms_organisation_is_404_without_its_name(app, client, api):
         assert response.status_code == 404, path
         assert name not in response.get_data(as_text=True)
         assert response.json["error"]
-    listed = client.get("/api/v1/organisations", headers=headers).json
+    listed = client.get("/api/v1/organisations", headers=headers).json["items"]
     assert [o["id"] for o in listed] == [api.organisation_ids[1]]
 
 
 def test_an_owner_sees_only_their_own_organisation(client, api):
-    listed = client.get("/api/v1/organisations", headers=bearer(api.tokens["owner"])).json
+    body = client.get("/api/v1/organisations", headers=bearer(api.tokens["owner"])).json
+    assert body["next"] is None
+    listed = body["items"]
     assert [o["id"] for o in listed] == [api.organisation_ids[0]]
     assert listed[0]["may_manage"] is True
     second = api.organisation_ids[1]
@@ -123,10 +125,11 @@ def test_an_owner_sees_only_their_own_organisation(client, api):
 
 def test_the_consultant_sees_every_served_organisation_and_no_sheets(client, api):
     headers = bearer(api.tokens["consultant"])
-    listed = client.get("/api/v1/organisations", headers=headers).json
+    listed = client.get("/api/v1/organisations", headers=headers).json["items"]
     assert sorted(o["id"] for o in listed) == sorted(api.organisation_ids)
     first = api.organisation_ids[0]
-    assessments = client.get(f"/api/v1/organisations/{first}/assessments", headers=headers).json
+    path = f"/api/v1/organisations/{first}/assessments"
+    assessments = client.get(path, headers=headers).json["items"]
     submitted = [a["id"] for a in assessments if a["status"] == "submitted"]
     assert sorted(submitted) == sorted(api.submitted_ids)  # the respondents' sheets are not
 
