@@ -99,16 +99,23 @@ class Organisation(db.Model):
     # Whether its latest submitted indices may be counted, anonymously, in peer benchmarks.
     benchmark_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # What every list shows of its assessments, kept by ``keep_latest_assessments`` below
-    # whenever one of them is added, submitted or deleted: its latest submitted
-    # assessment, and its newest one whatever its status (respondents' sheets left out).
+    # whenever one of them is added, submitted, moved or deleted: its latest submitted
+    # assessment with that one's overall index, level and date, and its newest assessment
+    # whatever its status with that one's status and date (respondents' sheets left out).
+    # Lists filter, sort and count these without reading any assessment.
     latest_submitted_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessment.id", ondelete="SET NULL", use_alter=True, name="fk_latest_submitted")
     )
+    latest_index: Mapped[float | None] = mapped_column(Float)
+    latest_level: Mapped[int | None]
+    latest_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     newest_assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey(
             "assessment.id", ondelete="SET NULL", use_alter=True, name="fk_newest_assessment"
         )
     )
+    newest_status: Mapped[str | None] = mapped_column(String(16))
+    newest_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="organisation",
@@ -224,12 +231,22 @@ class AssessmentIndex(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="indices")
 
 
-LATEST_ASSESSMENT_FIELDS = ("organisation_id", "parent_id", "status", "created_at", "submitted_at")
+# The fields of an assessment whose change may change its organisation's list copies.
+LATEST_ASSESSMENT_FIELDS = (
+    "organisation_id",
+    "parent_id",
+    "status",
+    "created_at",
+    "submitted_at",
+    "overall_index",
+    "overall_level",
+)
 
 
-def latest_assessments_update(organisation_ids: Iterable[int] | None = None) -> Update:
-    """The statement that sets organisations' latest submitted and newest assessments
-    from their assessments; for every organisation when ``organisation_ids`` is None."""
+def latest_assessments_updates(organisation_ids: Iterable[int] | None = None) -> list[Update]:
+    """The statements, to run in order, that set organisations' latest submitted and
+    newest assessments from their assessments, then the copies lists read of those two;
+    for every organisation when ``organisation_ids`` is None."""
     own = (
         Assessment.organisation_id == Organisation.id,
         Assessment.of_organisation_level(),
@@ -248,10 +265,36 @@ def latest_assessments_update(organisation_ids: Iterable[int] | None = None) -> 
         .limit(1)
         .scalar_subquery()
     )
-    statement = update(Organisation).values(latest_submitted_id=latest, newest_assessment_id=newest)
-    if organisation_ids is not None:
-        statement = statement.where(Organisation.id.in_(sorted(organisation_ids)))
-    return statement
+
+    def of_latest(column: Any) -> Any:
+        return select(column).where(Assessment.id == Organisation.latest_submitted_id)
+
+    def of_newest(column: Any) -> Any:
+        return select(column).where(Assessment.id == Organisation.newest_assessment_id)
+
+    pointers = update(Organisation).values(latest_submitted_id=latest, newest_assessment_id=newest)
+    copies = update(Organisation).values(
+        latest_index=of_latest(Assessment.overall_index).scalar_subquery(),
+        latest_level=of_latest(Assessment.overall_level).scalar_subquery(),
+        latest_submitted_at=of_latest(Assessment.submitted_at).scalar_subquery(),
+        newest_status=of_newest(Assessment.status).scalar_subquery(),
+        newest_created_at=of_newest(Assessment.created_at).scalar_subquery(),
+    )
+    if organisation_ids is None:
+        return [pointers, copies]
+    chosen = Organisation.id.in_(sorted(organisation_ids))
+    return [pointers.where(chosen), copies.where(chosen)]
+
+
+LIST_COPIES = (
+    "latest_submitted_id",
+    "latest_index",
+    "latest_level",
+    "latest_submitted_at",
+    "newest_assessment_id",
+    "newest_status",
+    "newest_created_at",
+)
 
 
 def _organisations_touched(session: Session) -> set[int]:
@@ -278,11 +321,12 @@ def keep_latest_assessments(session: Session, _context: object) -> None:
     touched = _organisations_touched(session)
     if not touched:
         return
-    session.connection().execute(latest_assessments_update(touched))
+    for statement in latest_assessments_updates(touched):
+        session.connection().execute(statement)
     for organisation_id in touched:
         organisation = session.identity_map.get(identity_key(Organisation, organisation_id))
         if organisation is not None:
-            session.expire(organisation, ["latest_submitted_id", "newest_assessment_id"])
+            session.expire(organisation, LIST_COPIES)
 
 
 class Settlement(db.Model):

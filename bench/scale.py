@@ -21,7 +21,7 @@ a few dozen answer patterns per questionnaire version, from Level 1 to Level 5, 
 by ``core/scoring`` into ``StoredResult`` JSON once and reused, each organisation climbing
 through them over time; ``overall_index``/``overall_level`` and the ``assessment_index``
 rows are written from the same results, as ``Assessment.record_result`` writes them. Then
-``models.latest_assessments_update()`` sets every organisation's latest and newest
+``models.latest_assessments_updates()`` sets every organisation's latest and newest
 assessment, and the database's statistics are refreshed (ANALYZE).
 
 Two firms, each with a consultant (the password hashed once with the app's hasher): one
@@ -447,7 +447,7 @@ def seed(count: int, seed_value: int) -> Seeded:
         Organisation,
         User,
         UserRole,
-        latest_assessments_update,
+        latest_assessments_updates,
     )
 
     started = time.perf_counter()
@@ -500,7 +500,8 @@ def seed(count: int, seed_value: int) -> Seeded:
     # Statistics first, as autovacuum keeps them in production: without them the planner
     # takes the new tables for empty ones and scans every assessment per organisation.
     connection.execute(text("ANALYZE"))
-    connection.execute(latest_assessments_update())
+    for statement in latest_assessments_updates():
+        connection.execute(statement)
     if connection.dialect.name == "postgresql":  # the ids were given: move the sequences on
         for table in ("firm", "user_account", "organisation", "assessment"):
             connection.execute(

@@ -1,9 +1,10 @@
 """A consultant's portfolio: their client organisations, each with its latest result.
 
-The database does the work: every organisation points at its latest submitted and its
-newest assessment (kept by ``models.keep_latest_assessments``), each assessment keeps its
-overall index and level as columns, and the list is filtered, sorted, counted and paged in
-SQL, so a portfolio of 10,000 clients reads one page of rows, never the whole table.
+The database does the work: every organisation keeps what the list shows of its latest
+submitted and its newest assessment (kept by ``models.keep_latest_assessments``), and the
+list is filtered, sorted, counted and paged in SQL on the organisation table alone, so a
+portfolio of 10,000 clients reads one page of rows, never the whole table, and no
+assessment but the page's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import aliased
 
 from assessment import policy
 from assessment.core.content.library import ContentLibrary
@@ -28,10 +28,6 @@ from assessment.models import Assessment, AssessmentStatus, Organisation
 SORT_KEYS = ("name", "index", "date")
 STATUS_FILTERS = ("draft", "submitted", "none")
 LEVEL_FILTERS = (*(str(level.value) for level in Level), "none")
-
-# The two assessments a portfolio row shows of its organisation.
-Latest = aliased(Assessment, name="latest")
-Newest = aliased(Assessment, name="newest")
 
 
 @dataclass(frozen=True)
@@ -84,26 +80,18 @@ class PortfolioRow:
     newest_token: str | None
 
 
-def _with_latest_and_newest(statement: Select) -> Select:
-    return (
-        statement.select_from(Organisation)
-        .outerjoin(Latest, Latest.id == Organisation.latest_submitted_id)
-        .outerjoin(Newest, Newest.id == Organisation.newest_assessment_id)
-    )
-
-
 def _conditions(user: object, filters: PortfolioFilters) -> list[ColumnElement[bool]]:
     conditions = [policy.visible_organisation(user)]
     if filters.industry:
         conditions.append(Organisation.industry == filters.industry)
     if filters.status == "none":
-        conditions.append(Organisation.newest_assessment_id.is_(None))
+        conditions.append(Organisation.newest_status.is_(None))
     elif filters.status:
-        conditions.append(Newest.status == filters.status)
+        conditions.append(Organisation.newest_status == filters.status)
     if filters.level == "none":
-        conditions.append(Latest.overall_level.is_(None))
+        conditions.append(Organisation.latest_level.is_(None))
     elif filters.level:
-        conditions.append(Latest.overall_level == int(filters.level))
+        conditions.append(Organisation.latest_level == int(filters.level))
     if filters.search:
         conditions.append(Organisation.name.icontains(filters.search, autoescape=True))
     return conditions
@@ -112,70 +100,60 @@ def _conditions(user: object, filters: PortfolioFilters) -> list[ColumnElement[b
 def _order(sort: str) -> tuple[ColumnElement, ...]:
     by_name = (Organisation.name, Organisation.id)
     if sort == "index":
-        return (Latest.overall_index.is_(None), Latest.overall_index.desc(), *by_name)
+        return (Organisation.latest_index.is_(None), Organisation.latest_index.desc(), *by_name)
     if sort == "date":
-        return (Latest.submitted_at.is_(None), Latest.submitted_at.desc(), *by_name)
+        return (
+            Organisation.latest_submitted_at.is_(None),
+            Organisation.latest_submitted_at.desc(),
+            *by_name,
+        )
     return by_name
 
 
 def portfolio_query(user: object, filters: PortfolioFilters) -> Select:
-    """The rows of the portfolio ``user`` sees, filtered and sorted, as one query."""
-    return (
-        _with_latest_and_newest(
-            select(
-                Organisation.id,
-                Organisation.name,
-                Organisation.industry,
-                Latest.overall_index,
-                Latest.overall_level,
-                Latest.submitted_at,
-                Latest.resume_token,
-                Newest.status,
-                Newest.created_at,
-                Newest.resume_token,
-            )
-        )
-        .where(*_conditions(user, filters))
-        .order_by(*_order(filters.sort))
-    )
+    """The organisations of the portfolio ``user`` sees, filtered and sorted."""
+    return select(Organisation).where(*_conditions(user, filters)).order_by(*_order(filters.sort))
 
 
 def matching_organisations(user: object, filters: PortfolioFilters) -> Select:
     """The ids of the organisations of the portfolio that match ``filters``."""
-    return _with_latest_and_newest(select(Organisation.id)).where(*_conditions(user, filters))
+    return select(Organisation.id).where(*_conditions(user, filters))
 
 
-def rows_of(page: Page, library: ContentLibrary, locale: str) -> Page[PortfolioRow]:
-    """A page of ``portfolio_query`` as rows a template lays out."""
+def rows_of(page: Page[Organisation], library: ContentLibrary, locale: str) -> Page[PortfolioRow]:
+    """A page of ``portfolio_query`` as rows a template lays out, with the links to the
+    page's assessments read in one query."""
+    pointed = {o.latest_submitted_id for o in page.items} | {
+        o.newest_assessment_id for o in page.items
+    }
+    tokens = dict(
+        db.session.execute(
+            select(Assessment.id, Assessment.resume_token).where(
+                Assessment.id.in_(pointed - {None})
+            )
+        ).all()
+    )
     rows = []
-    for (
-        organisation_id,
-        name,
-        industry_id,
-        index,
-        level,
-        submitted_at,
-        latest_token,
-        newest_status,
-        newest_date,
-        newest_token,
-    ) in page.items:
-        option = library.organisation_options.industry(industry_id)
+    for organisation in page.items:
+        option = library.organisation_options.industry(organisation.industry)
+        index = organisation.latest_index
         exact_index = None if index is None else Fraction(index)
         rows.append(
             PortfolioRow(
-                organisation_id=organisation_id,
-                name=name,
-                industry_id=industry_id,
-                industry=option.name.get(locale) if option else industry_id,
+                organisation_id=organisation.id,
+                name=organisation.name,
+                industry_id=organisation.industry,
+                industry=option.name.get(locale) if option else organisation.industry,
                 latest_index=exact_index,
                 latest_index_text=None if exact_index is None else display_index(exact_index),
-                latest_level=None if level is None else Level(level),
-                latest_date=submitted_at,
-                latest_token=latest_token,
-                newest_status=newest_status,
-                newest_date=newest_date,
-                newest_token=newest_token,
+                latest_level=None
+                if organisation.latest_level is None
+                else Level(organisation.latest_level),
+                latest_date=organisation.latest_submitted_at,
+                latest_token=tokens.get(organisation.latest_submitted_id),
+                newest_status=organisation.newest_status,
+                newest_date=organisation.newest_created_at,
+                newest_token=tokens.get(organisation.newest_assessment_id),
             )
         )
     return Page(items=rows, number=page.number, per_page=page.per_page, total=page.total)
@@ -199,27 +177,25 @@ def summary(user: object, now: datetime | None = None) -> PortfolioSummary:
     start_of_year = datetime(year, 1, 1, tzinfo=UTC)
     visible = policy.visible_organisation(user)
     counted = db.session.execute(
-        _with_latest_and_newest(
-            select(
-                Latest.overall_level,
-                func.count(),
-                func.sum(case((Newest.status == AssessmentStatus.DRAFT, 1), else_=0)),
-                func.sum(
-                    case(
-                        (
-                            or_(
-                                Latest.submitted_at.is_(None),
-                                Latest.submitted_at < start_of_year,
-                            ),
-                            1,
+        select(
+            Organisation.latest_level,
+            func.count(),
+            func.sum(case((Organisation.newest_status == AssessmentStatus.DRAFT, 1), else_=0)),
+            func.sum(
+                case(
+                    (
+                        or_(
+                            Organisation.latest_submitted_at.is_(None),
+                            Organisation.latest_submitted_at < start_of_year,
                         ),
-                        else_=0,
-                    )
-                ),
-            )
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
         )
         .where(visible)
-        .group_by(Latest.overall_level)
+        .group_by(Organisation.latest_level)
     ).all()
     by_level = {level: count for level, count, _, _ in counted if level is not None}
     return PortfolioSummary(

@@ -5,7 +5,8 @@
 - ``assessment_index``: every index of a submitted assessment as a row, so that peer
   percentiles are counted by the database;
 - ``organisation.latest_submitted_id`` and ``newest_assessment_id``: the assessments a
-  list shows of each organisation, kept by the app at every change;
+  list shows of each organisation, with copies of what lists show of them (the latest's
+  index, level and date, the newest's status and date), kept by the app at every change;
 - the indexes those lists and the peer benchmark need.
 
 Existing rows are filled from the stored results.
@@ -44,7 +45,7 @@ assessment_index = sa.table(
     sa.column("value", sa.Float),
 )
 
-# As models.latest_assessments_update, written out so that this migration keeps working
+# As models.latest_assessments_updates, written out so that this migration keeps working
 # whatever the models become.
 LATEST_ASSESSMENTS = """
 UPDATE organisation SET
@@ -57,6 +58,14 @@ UPDATE organisation SET
     SELECT a.id FROM assessment a
     WHERE a.organisation_id = organisation.id AND a.parent_id IS NULL
     ORDER BY a.created_at DESC, a.id DESC LIMIT 1)
+"""
+LIST_COPIES = """
+UPDATE organisation SET
+  latest_index = (SELECT overall_index FROM assessment WHERE id = latest_submitted_id),
+  latest_level = (SELECT overall_level FROM assessment WHERE id = latest_submitted_id),
+  latest_submitted_at = (SELECT submitted_at FROM assessment WHERE id = latest_submitted_id),
+  newest_status = (SELECT status FROM assessment WHERE id = newest_assessment_id),
+  newest_created_at = (SELECT created_at FROM assessment WHERE id = newest_assessment_id)
 """
 
 
@@ -87,6 +96,15 @@ def upgrade():
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("latest_submitted_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("newest_assessment_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("latest_index", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("latest_level", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("latest_submitted_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("newest_status", sa.String(length=16), nullable=True))
+        batch_op.add_column(
+            sa.Column("newest_created_at", sa.DateTime(timezone=True), nullable=True)
+        )
         batch_op.create_index("ix_organisation_name", ["name"], unique=False)
         batch_op.create_index("ix_organisation_peers", ["industry", "size_band"], unique=False)
         batch_op.create_foreign_key(
@@ -105,7 +123,12 @@ def upgrade():
         )
 
     _fill_from_stored_results()
+    if op.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, or the correlated subqueries below are planned as scans of
+        # the whole table for each organisation (measured: 40 s instead of 1 s for 10,000).
+        op.execute("ANALYZE assessment")
     op.execute(LATEST_ASSESSMENTS)
+    op.execute(LIST_COPIES)
 
 
 def _fill_from_stored_results():
@@ -151,6 +174,11 @@ def downgrade():
         batch_op.drop_constraint("fk_latest_submitted", type_="foreignkey")
         batch_op.drop_index("ix_organisation_peers")
         batch_op.drop_index("ix_organisation_name")
+        batch_op.drop_column("newest_created_at")
+        batch_op.drop_column("newest_status")
+        batch_op.drop_column("latest_submitted_at")
+        batch_op.drop_column("latest_level")
+        batch_op.drop_column("latest_index")
         batch_op.drop_column("newest_assessment_id")
         batch_op.drop_column("latest_submitted_id")
 
