@@ -71,13 +71,12 @@ class NothingToReportError(AssessmentError):
 class TooManyReportsError(AssessmentError):
     status_code = 409
 
-    def __init__(self, count: int, limit: int) -> None:
+    def __init__(self, limit: int) -> None:
         super().__init__(
             _l(
-                "That would be %(count)s reports, and at most %(limit)s are made at once. "
+                "That would be more than %(limit)s reports, the most made at once. "
                 "Narrow the list with its filters (industry, level, status or part of a "
                 "name) until it holds fewer, then ask for its reports.",
-                count=count,
                 limit=limit,
             )
         )
@@ -146,9 +145,16 @@ def reportable_assessments(
 
 def reports_in(user: User, filters: PortfolioFilters) -> int:
     """How many reports a batch of the portfolio with ``filters`` would hold, counted by
-    the database (so that the page can say so before anyone asks)."""
+    the database up to one more than a batch may hold: the page only needs to know
+    whether it is too many, and a count that stops there costs the same for any size."""
+    limit = current_app.config["BATCH_MAX_REPORTS"]
     return db.session.execute(
-        select(func.count()).select_from(_reportable(user, None, filters).subquery())
+        select(func.count()).select_from(
+            _reportable(user, None, filters)
+            .with_only_columns(Assessment.id)
+            .limit(limit + 1)
+            .subquery()
+        )
     ).scalar_one()
 
 
@@ -177,13 +183,13 @@ def create_batch(
     if language not in LANGUAGES:
         raise ValueError(f"unknown report language {language[:20]}")
     limit = current_app.config["BATCH_MAX_REPORTS"]
-    if organisation is None and (count := reports_in(user, filters)) > limit:
-        raise TooManyReportsError(count, limit)
+    if organisation is None and reports_in(user, filters) > limit:
+        raise TooManyReportsError(limit)
     assessments = reportable_assessments(user, organisation, filters)
     if not assessments:
         raise NothingToReportError()
     if len(assessments) > limit:
-        raise TooManyReportsError(len(assessments), limit)
+        raise TooManyReportsError(limit)
     batch = ReportBatch(
         user_id=user.id,
         scope=ReportBatchScope.ORGANISATION if organisation else ReportBatchScope.PORTFOLIO,

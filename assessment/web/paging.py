@@ -1,10 +1,10 @@
 """Lists in pages, and the query string that chooses a page, a sort and filters.
 
 Every list that can grow is read a page at a time: the database counts, sorts and skips
-(one count and one LIMIT/OFFSET query), and the page links keep whatever filters the reader chose. A query
-string that asks for something that does not exist (page 0, a page past the end, a sort
-or a filter value the list does not have) is answered with a page saying so, never a
-server error.
+(one count and one LIMIT/OFFSET query), and the page links keep whatever filters the
+reader chose. A query string that asks for something that does not exist (page 0, a page
+past the end, a sort or a filter value the list does not have) is answered with a page
+saying so, never a server error.
 """
 
 from __future__ import annotations

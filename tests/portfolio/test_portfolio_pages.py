@@ -128,7 +128,7 @@ def test_a_list_too_large_for_one_batch_says_how_to_narrow_it_and_offers_the_nar
     app.config["BATCH_MAX_REPORTS"] = 3
     log_in(client, *DEMO_CONSULTANT)
     whole = client.get("/portfolio", headers=ENGLISH).get_data(as_text=True)
-    assert "more than the 3 made at once" in whole
+    assert "more than 3 reports, the most made at once" in whole
     assert 'action="/portfolio/reports"' not in whole
 
     narrowed = client.get("/portfolio?industry=process_manufacturing", headers=ENGLISH)
