@@ -10,16 +10,16 @@ versions never change, so the numbers are the same) to explain the change exactl
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from assessment.audit import service as audit
 from assessment.core import benchmark, comparison
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
-from assessment.core.stored_result import StoredResult
 from assessment.extensions import db
-from assessment.models import Assessment, AssessmentStatus, Organisation
+from assessment.models import Assessment, AssessmentIndex, AssessmentStatus, Organisation
 from assessment.questionnaire import service
 
 
@@ -101,31 +101,57 @@ def compare(
 
 
 def peer_standings(organisation: Organisation, min_cohort: int) -> dict[str, benchmark.Standing]:
-    """Where the organisation's latest submitted indices stand among its consenting peers
-    (same industry and size band, latest submitted assessment each); empty without a
-    submitted assessment of its own."""
-    own = submitted_of(organisation)
-    if not own:
+    """Where the indices of the organisation's latest submitted assessment stand among its
+    consenting peers (same industry and size band, the latest submitted assessment of
+    each); empty without a submitted assessment of its own.
+
+    The database counts, in one query, for each of its own metrics the peers that have a
+    value and twice those below plus those equal; no peer's index leaves it."""
+    if organisation.latest_submitted_id is None:
         return {}
-    peers_submitted = db.session.execute(
-        select(Assessment.organisation_id, Assessment.result)
-        .join(Organisation, Organisation.id == Assessment.organisation_id)
+    peer = aliased(Organisation)
+    peer_value = aliased(AssessmentIndex)
+    own_value = aliased(AssessmentIndex)
+    peer_values = (
+        select(peer_value.metric, peer_value.value)
+        .join(peer, peer.latest_submitted_id == peer_value.assessment_id)
         .where(
-            Organisation.id != organisation.id,
-            Organisation.industry == organisation.industry,
-            Organisation.size_band == organisation.size_band,
-            Organisation.benchmark_consent.is_(True),
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.of_organisation_level(),
+            peer.id != organisation.id,
+            peer.industry == organisation.industry,
+            peer.size_band == organisation.size_band,
+            peer.benchmark_consent.is_(True),
+            peer_value.value.is_not(None),
         )
-        .order_by(Assessment.submitted_at, Assessment.id)  # as submitted_of: the last is latest
-    ).all()
-    latest_of_peer = dict(peers_submitted)  # each peer keeps its last (latest) result
-    return benchmark.standings(
-        own[-1].stored_result.indices(),
-        [StoredResult.from_dict(result).indices() for result in latest_of_peer.values()],
-        min_cohort,
+        .subquery()
     )
+    twice_below_plus_equal = func.coalesce(
+        func.sum(
+            case(
+                (peer_values.c.value < own_value.value, 2),
+                (peer_values.c.value == own_value.value, 1),
+                else_=0,
+            )
+        ),
+        0,
+    )
+    rows = db.session.execute(
+        select(
+            own_value.metric,
+            own_value.value.is_(None),
+            func.count(peer_values.c.value),
+            twice_below_plus_equal,
+        )
+        .outerjoin(peer_values, peer_values.c.metric == own_value.metric)
+        .where(own_value.assessment_id == organisation.latest_submitted_id)
+        .group_by(own_value.id, own_value.metric, own_value.value)
+        .order_by(own_value.id)  # as stored: overall, then the dimensions in order
+    ).all()
+    return {
+        metric: benchmark.standing_from_counts(
+            cohort_size, None if own_missing else int(counted), min_cohort
+        )
+        for metric, own_missing, cohort_size, counted in rows
+    }
 
 
 def set_benchmark_consent(organisation: Organisation, consent: bool) -> None:
