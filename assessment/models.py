@@ -323,7 +323,14 @@ def keep_latest_assessments(session: Session, _context: object) -> None:
         return
     for statement in latest_assessments_updates(touched):
         session.connection().execute(statement)
-    for organisation_id in touched:
+    session.info.setdefault("organisations_to_expire", set()).update(touched)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def expire_latest_assessments(session: Session, _context: object) -> None:
+    """The organisations in memory read their list copies afresh (expiring them during the
+    flush itself would be undone as new objects are saved)."""
+    for organisation_id in session.info.pop("organisations_to_expire", ()):
         organisation = session.identity_map.get(identity_key(Organisation, organisation_id))
         if organisation is not None:
             session.expire(organisation, LIST_COPIES)

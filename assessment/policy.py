@@ -12,7 +12,7 @@ its existence and its name never leak.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, true, union
+from sqlalchemy import ColumnElement, Select, exists, false, select, true, union_all
 
 from assessment.extensions import db
 from assessment.models import (
@@ -177,7 +177,7 @@ def _organisation_rule(user: object, member_roles: tuple[str, ...]) -> ColumnEle
     )
     if is_consultant(signed_in) and signed_in.firm_id is not None:
         served = select(Engagement.organisation_id).where(Engagement.firm_id == signed_in.firm_id)
-        return Organisation.id.in_(union(ids, served))
+        return Organisation.id.in_(union_all(ids, served))
     return Organisation.id.in_(ids)
 
 

@@ -8,12 +8,10 @@ with no further query, and a trend is of use only whole."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from assessment import policy
@@ -52,35 +50,26 @@ NEWEST_FIRST = Order((Assessment.created_at, Assessment.id), descending=True)
 def organisations() -> Response:
     """A page of the organisations the token's owner may see, by name, each with what a
     list shows of it: one query for the whole page."""
-    statement = (
-        select(
-            Organisation,
-            policy.manageable_organisation(current_user).label("may_manage"),
-            Assessment.id.label("latest_id"),
-            Assessment.submitted_at,
-            Assessment.overall_index,
-            Assessment.overall_level,
-        )
-        .select_from(Organisation)
-        .outerjoin(Assessment, Assessment.id == Organisation.latest_submitted_id)
-        .where(policy.visible_organisation(current_user))
-    )
+    statement = select(
+        Organisation, policy.manageable_organisation(current_user).label("may_manage")
+    ).where(policy.visible_organisation(current_user))
     page = keyset_page(statement, BY_NAME)
     items = [
-        organisation_json(row[0], may_manage=bool(row.may_manage), latest=_latest(row))
+        organisation_json(row[0], may_manage=bool(row.may_manage), latest=_latest(row[0]))
         for row in page.rows
     ]
     return page_response(schemas.OrganisationPage(items=items, next=page.next_url), page.next_url)
 
 
-def _latest(row: Row[Any]) -> schemas.LatestSubmitted | None:
-    if row.latest_id is None or row.submitted_at is None:
+def _latest(organisation: Organisation) -> schemas.LatestSubmitted | None:
+    """What the organisation keeps of its latest submitted assessment (no query)."""
+    if organisation.latest_submitted_id is None or organisation.latest_submitted_at is None:
         return None
     return schemas.LatestSubmitted(
-        assessment_id=row.latest_id,
-        submitted_at=row.submitted_at,
-        index=row.overall_index,
-        level=row.overall_level,
+        assessment_id=organisation.latest_submitted_id,
+        submitted_at=organisation.latest_submitted_at,
+        index=organisation.latest_index,
+        level=organisation.latest_level,
     )
 
 
