@@ -26,7 +26,7 @@ def page_number(args: Mapping[str, str]) -> int:
     text = (args.get("page") or "1").strip()
     if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise ListArgumentError(
-            _l("The page number must be a whole number from 1, not “%(value)s”.", value=text[:20])
+            _l('The page number must be a whole number from 1, not "%(value)s".', value=text[:20])
         )
     return int(text)
 
@@ -37,7 +37,7 @@ def choice(args: Mapping[str, str], name: str, allowed: Sequence[str], default: 
     if value and value not in allowed:
         raise ListArgumentError(
             _l(
-                "This list cannot use %(name)s=“%(value)s”. Choose one of: %(allowed)s.",
+                'This list cannot use %(name)s="%(value)s". Choose one of: %(allowed)s.',
                 name=name,
                 value=value[:40],
                 allowed=", ".join(allowed),
