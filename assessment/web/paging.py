@@ -39,8 +39,7 @@ class PageNotFoundError(NotFoundError):
     def __init__(self, page: int, pages: int) -> None:
         super().__init__(
             _l(
-                "There is no page %(page)s: this list has %(pages)s pages. "
-                "Go back to the first page.",
+                "There is no page %(page)s: this list has %(pages)s pages.",
                 page=page,
                 pages=pages,
             )
