@@ -6,7 +6,7 @@ import re
 import pytest
 import redis
 from hypothesis import settings
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from assessment import create_app
 from assessment.accounts import service as accounts
@@ -122,3 +122,20 @@ def v2(library):
 def form_token(page: str) -> str:
     """The form token of a rendered page, as a browser would post it."""
     return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+
+def count_queries(app, call):
+    """How many SQL statements ``call()`` sends to the app's database."""
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)

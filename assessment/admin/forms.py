@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from assessment.models import NAME_MAX_LENGTH, Firm, Organisation, UserRole
+from assessment.models import NAME_MAX_LENGTH, Firm, UserRole
 
 NO_FIRM = ""
 
@@ -33,9 +33,10 @@ class UserForm(FlaskForm):
     firm = SelectField(_l("Consulting firm"), validators=[Optional()])
     active = BooleanField(_l("May log in"))
 
-    def set_choices(self, firms: list[Firm]) -> None:
+    def set_choices(self, firms: list[SelectChoice]) -> None:
+        """The roles, and ``firm_choices(firms)``: made once for a whole page of forms."""
         self.role.choices = role_choices()
-        self.firm.choices = firm_choices(firms)
+        self.firm.choices = firms
 
 
 class NewUserForm(UserForm):
@@ -50,7 +51,7 @@ class FirmForm(FlaskForm):
 
 
 class EngagementForm(FlaskForm):
-    organisation = SelectField(_l("Client organisation"), validators=[DataRequired()])
+    """An "Engage" button of the client search: which organisation (checked by the
+    service: it exists and the firm does not serve it yet)."""
 
-    def set_choices(self, organisations: list[Organisation]) -> None:
-        self.organisation.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
+    organisation = HiddenField()

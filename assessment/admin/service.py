@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from assessment import mail
 from assessment.accounts import service as accounts
@@ -29,21 +31,37 @@ class AdministrationError(AssessmentError):
     status_code = 400
 
 
-def users(role: str | None = None, search: str = "") -> list[User]:
-    query = select(User).order_by(User.email)
-    if role in tuple(UserRole):
+ENGAGE_SEARCH_LIMIT = 20
+LARGEST_ID = 2**31 - 1  # an id column's largest value (PostgreSQL's integer)
+
+
+def users_query(role: str = "", search: str = "") -> Select[tuple[User]]:
+    """Accounts by e-mail, of one role when ``role`` is given, whose e-mail or name
+    contains ``search``; for ``web.paging`` to read a page of."""
+    query = select(User).order_by(User.email, User.id)
+    if role:
         query = query.where(User.role == role)
-    search = clean_text(search).lower()
+    search = clean_text(search)
     if search:
-        pattern = f"%{search.replace('%', '').replace('_', '')}%"
         query = query.where(
-            func.lower(User.email).like(pattern) | func.lower(User.name).like(pattern)
+            User.email.icontains(search, autoescape=True)
+            | User.name.icontains(search, autoescape=True)
         )
-    return list(db.session.execute(query.limit(500)).scalars())
+    return query
 
 
 def firms() -> list[Firm]:
-    return list(db.session.execute(select(Firm).order_by(Firm.name)).scalars())
+    """Every firm, by name: for the firm choice of an account (firms are few)."""
+    return list(db.session.execute(select(Firm).order_by(Firm.name, Firm.id)).scalars())
+
+
+def firms_query(search: str = "") -> Select[tuple[Firm]]:
+    """Firms by name, those whose name contains ``search`` when given."""
+    query = select(Firm).order_by(Firm.name, Firm.id)
+    search = clean_text(search)
+    if search:
+        query = query.where(Firm.name.icontains(search, autoescape=True))
+    return query
 
 
 def _check_role_and_firm(role: str, firm: Firm | None) -> Firm | None:
@@ -100,47 +118,89 @@ def create_firm(name: str) -> Firm:
     return firm
 
 
-@dataclass(frozen=True)
-class FirmPage:
-    firm: Firm
-    consultants: list[User]
-    engagements: list[Engagement]
-    other_organisations: list[Organisation]  # those it could be engaged by
-
-
-def firm_page(firm: Firm) -> FirmPage:
-    engagements = list(
+def consultants(firm: Firm) -> list[User]:
+    return list(
         db.session.execute(
-            select(Engagement)
-            .join(Organisation, Organisation.id == Engagement.organisation_id)
-            .where(Engagement.firm_id == firm.id)
-            .order_by(Organisation.name)
+            select(User).where(User.firm_id == firm.id).order_by(User.email, User.id)
         ).scalars()
     )
-    engaged = {e.organisation_id for e in engagements}
-    return FirmPage(
-        firm=firm,
-        consultants=list(
-            db.session.execute(
-                select(User).where(User.firm_id == firm.id).order_by(User.email)
-            ).scalars()
-        ),
-        engagements=engagements,
-        other_organisations=[
-            o
-            for o in db.session.execute(select(Organisation).order_by(Organisation.name)).scalars()
-            if o.id not in engaged
-        ],
+
+
+def engagements_query(firm: Firm, search: str = "") -> Select[tuple[Engagement]]:
+    """The firm's clients by name (each engagement with its organisation loaded), those
+    whose name contains ``search`` when given."""
+    query = (
+        select(Engagement)
+        .join(Organisation, Organisation.id == Engagement.organisation_id)
+        .options(contains_eager(Engagement.organisation))
+        .where(Engagement.firm_id == firm.id)
+        .order_by(Organisation.name, Organisation.id)
+    )
+    search = clean_text(search)
+    if search:
+        query = query.where(Organisation.name.icontains(search, autoescape=True))
+    return query
+
+
+def _served_by(firm: Firm) -> ColumnElement[bool]:
+    return exists().where(
+        Engagement.firm_id == firm.id, Engagement.organisation_id == Organisation.id
     )
 
 
-def engage(firm: Firm, organisation: Organisation) -> None:
-    exists = db.session.execute(
-        select(Engagement).where(
-            Engagement.firm_id == firm.id, Engagement.organisation_id == organisation.id
+@dataclass(frozen=True)
+class EngageCandidates:
+    """Organisations the firm does not serve yet whose name contains what was typed."""
+
+    organisations: list[Organisation]
+    more: bool  # more matched than are shown: type more of the name
+
+
+def engage_candidates(
+    firm: Firm, search: str, limit: int = ENGAGE_SEARCH_LIMIT
+) -> EngageCandidates:
+    search = clean_text(search)
+    if not search:
+        return EngageCandidates([], more=False)
+    found = list(
+        db.session.execute(
+            select(Organisation)
+            .where(Organisation.name.icontains(search, autoescape=True), ~_served_by(firm))
+            .order_by(Organisation.name, Organisation.id)
+            .limit(limit + 1)
+        ).scalars()
+    )
+    return EngageCandidates(found[:limit], more=len(found) > limit)
+
+
+def organisation_to_engage(firm: Firm, organisation_id: str | int | None) -> Organisation:
+    """The organisation an "Engage" button names, checked: it exists and the firm does
+    not serve it yet."""
+    text = str(organisation_id or "").strip()
+    if not text.isascii() or not text.isdigit():
+        raise AdministrationError(_l("Choose a client organisation."))
+    organisation = db.session.get(Organisation, int(text)) if int(text) <= LARGEST_ID else None
+    if organisation is None:
+        raise AdministrationError(
+            _l(
+                "There is no organisation #%(id)s: it may have been deleted. "
+                "Search for the client again.",
+                id=text[:20],
+            )
         )
-    ).first()
-    if exists:
+    _not_served_yet(firm, organisation)
+    return organisation
+
+
+def _not_served_yet(firm: Firm, organisation: Organisation) -> None:
+    served = db.session.execute(
+        select(
+            exists().where(
+                Engagement.firm_id == firm.id, Engagement.organisation_id == organisation.id
+            )
+        )
+    ).scalar()
+    if served:
         raise AdministrationError(
             _l(
                 "%(firm)s serves %(organisation)s already.",
@@ -148,9 +208,20 @@ def engage(firm: Firm, organisation: Organisation) -> None:
                 organisation=organisation.name,
             )
         )
-    db.session.add(Engagement(firm_id=firm.id, organisation_id=organisation.id))
-    audit.record_for_organisation("engagement.started", organisation.id, firm=firm.name)
-    db.session.commit()
+
+
+def engage(firm: Firm, organisation: Organisation) -> None:
+    _not_served_yet(firm, organisation)
+    organisation_id = organisation.id
+    db.session.add(Engagement(firm_id=firm.id, organisation_id=organisation_id))
+    audit.record_for_organisation("engagement.started", organisation_id, firm=firm.name)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Engaged, or deleted, at the same moment by another administrator: say which.
+        db.session.rollback()
+        organisation_to_engage(firm, organisation_id)
+        raise
 
 
 def end_engagement(engagement: Engagement) -> None:

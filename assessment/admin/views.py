@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from assessment import mail, policy
 from assessment.admin import service as administration
@@ -14,12 +15,14 @@ from assessment.admin.forms import (
     FirmForm,
     NewUserForm,
     UserForm,
+    firm_choices,
     role_choices,
 )
 from assessment.audit import service as audit
 from assessment.extensions import db
-from assessment.models import Engagement, Firm, Organisation, User, UserRole
+from assessment.models import Engagement, Firm, User, UserRole
 from assessment.web.lookups import row_or_404
+from assessment.web.paging import choice, paginate, search_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,12 +38,15 @@ def _firm_of(form: UserForm) -> Firm | None:
     return db.session.get(Firm, int(form.firm.data)) if form.firm.data != NO_FIRM else None
 
 
-def _users_page(new_user_form: NewUserForm, status: int = 200) -> tuple[str, int]:
-    firms = administration.firms()
-    role = request.args.get("role") or ""
-    search = request.args.get("q", "")[:100]
+def _users_page(
+    new_user_form: NewUserForm, firms: list[SelectChoice], status: int = 200
+) -> tuple[str, int]:
+    """A page of accounts, each with its form, all sharing one list of firms."""
+    role = choice(request.args, "role", tuple(UserRole))
+    search = search_text(request.args)
+    page = paginate(administration.users_query(role, search), request.args)
     rows = []
-    for user in administration.users(role or None, search):
+    for user in page.items:
         form = UserForm(
             formdata=None,  # each row shows the account as stored, whatever was posted
             prefix=f"user-{user.id}",
@@ -50,26 +56,34 @@ def _users_page(new_user_form: NewUserForm, status: int = 200) -> tuple[str, int
         rows.append((user, form))
     return render_template(
         "admin/users.html",
+        page=page,
         rows=rows,
         new_user_form=new_user_form,
-        chosen={"role": role, "q": search},
+        role=role,
+        search=search,
+        list_args=_list_args(),
         roles=role_choices(),
         events=audit.administration_events(),
+        events_limit=audit.ADMINISTRATION_EVENTS_SHOWN,
         actions=audit.ACTIONS,
     ), status
 
 
+def _new_user_form(**data: object) -> tuple[NewUserForm, list[SelectChoice]]:
+    firms = firm_choices(administration.firms())
+    form = NewUserForm(**data)
+    form.set_choices(firms)
+    return form, firms
+
+
 @bp.get("/users")
 def users() -> tuple[str, int]:
-    form = NewUserForm(role=UserRole.CONSULTANT, active=True)
-    form.set_choices(administration.firms())
-    return _users_page(form)
+    return _users_page(*_new_user_form(role=UserRole.CONSULTANT, active=True))
 
 
 @bp.post("/users")
 def add_user() -> Response | tuple[str, int]:
-    form = NewUserForm()
-    form.set_choices(administration.firms())
+    form, firms = _new_user_form()
     if form.validate_on_submit():
         try:
             user, delivery = administration.add_user(
@@ -84,14 +98,14 @@ def add_user() -> Response | tuple[str, int]:
         else:
             _flash_account_made(user, delivery)
             return redirect(url_for("admin.users"))
-    return _users_page(form, 400)
+    return _users_page(form, firms, 400)
 
 
 @bp.post("/users/<int:user_id>")
 def update_user(user_id: int) -> Response:
     user = row_or_404(User, user_id)
     form = UserForm(prefix=f"user-{user.id}")
-    form.set_choices(administration.firms())
+    form.set_choices(firm_choices(administration.firms()))
     if not form.validate_on_submit():
         flash(_("Nothing was changed: the form was not complete. Try again."), "warning")
     else:
@@ -103,7 +117,12 @@ def update_user(user_id: int) -> Response:
             flash(str(error.message), "warning")
         else:
             flash(_("The account of %(email)s is saved.", email=user.email), "success")
-    return redirect(url_for("admin.users", **request.args))
+    return redirect(url_for("admin.users", **_list_args()))
+
+
+def _list_args() -> dict[str, str]:
+    """The list's filters and page, from the address a form posted to, to go back there."""
+    return {key: value for key, value in request.args.items() if key in ("role", "q", "page")}
 
 
 @bp.route("/firms", methods=["GET", "POST"])
@@ -119,40 +138,51 @@ def firms() -> Response | tuple[str, int]:
             else:
                 return redirect(url_for("admin.firm", firm_id=firm.id))
         status = 400
-    return render_template("admin/firms.html", firms=administration.firms(), form=form), status
+    search = search_text(request.args)
+    page = paginate(administration.firms_query(search), request.args)
+    return render_template("admin/firms.html", page=page, search=search, form=form), status
 
 
 @bp.get("/firms/<int:firm_id>")
 def firm(firm_id: int) -> str:
-    page = administration.firm_page(row_or_404(Firm, firm_id))
-    form = EngagementForm()
-    form.set_choices(page.other_organisations)
-    return render_template("admin/firm.html", page=page, form=form)
+    firm = row_or_404(Firm, firm_id)
+    search = search_text(request.args)
+    find = search_text(request.args, "find")
+    return render_template(
+        "admin/firm.html",
+        firm=firm,
+        consultants=administration.consultants(firm),
+        page=paginate(administration.engagements_query(firm, search), request.args),
+        search=search,
+        find=find,
+        candidates=administration.engage_candidates(firm, find),
+    )
 
 
 @bp.post("/firms/<int:firm_id>/engagements")
 def engage(firm_id: int) -> Response:
     firm = row_or_404(Firm, firm_id)
     form = EngagementForm()
-    form.set_choices(administration.firm_page(firm).other_organisations)
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, int(form.organisation.data))
-        try:
-            administration.engage(firm, organisation)
-        except administration.AdministrationError as error:
-            flash(str(error.message), "warning")
-        else:
-            flash(
-                _(
-                    "%(firm)s now serves %(organisation)s.",
-                    firm=firm.name,
-                    organisation=organisation.name,
-                ),
-                "success",
-            )
-    else:
-        flash(_("Choose a client organisation."), "warning")
-    return redirect(url_for("admin.firm", firm_id=firm.id))
+    back = redirect(url_for("admin.firm", firm_id=firm.id, **_search_args()))
+    if not form.validate_on_submit():
+        flash(_("The form has expired: search for the client again."), "warning")
+        return back
+    try:
+        organisation = administration.organisation_to_engage(firm, form.organisation.data)
+        administration.engage(firm, organisation)
+    except administration.AdministrationError as error:
+        flash(str(error.message), "warning")
+        return back
+    flash(
+        _("%(firm)s now serves %(organisation)s.", firm=firm.name, organisation=organisation.name),
+        "success",
+    )
+    return back
+
+
+def _search_args() -> dict[str, str]:
+    """The firm page's searches, from the address a form posted to, to go back there."""
+    return {key: value for key, value in request.args.items() if key in ("q", "find")}
 
 
 @bp.post("/firms/<int:firm_id>/engagements/<int:engagement_id>/end")
@@ -165,7 +195,7 @@ def end_engagement(firm_id: int, engagement_id: int) -> Response:
         _("%(firm)s no longer serves %(organisation)s.", firm=firm.name, organisation=name),
         "success",
     )
-    return redirect(url_for("admin.firm", firm_id=firm.id))
+    return redirect(url_for("admin.firm", firm_id=firm.id, **_search_args()))
 
 
 def _flash_account_made(user: User, delivery: mail.Delivery | None) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 from flask import g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, User
@@ -99,13 +100,15 @@ def record_for_organisation(
 
 
 ADMINISTRATION_ACTIONS = ("user.added", "user.changed", "firm.created", "organisation.deleted")
+ADMINISTRATION_EVENTS_SHOWN = 20
 
 
-def administration_events(limit: int = 100) -> list[AuditEvent]:
-    """Changes to accounts and firms, newest first."""
+def administration_events(limit: int = ADMINISTRATION_EVENTS_SHOWN) -> list[AuditEvent]:
+    """The latest changes to accounts and firms, newest first, each with who made it."""
     return list(
         db.session.execute(
             select(AuditEvent)
+            .options(selectinload(AuditEvent.user))
             .where(AuditEvent.action.in_(ADMINISTRATION_ACTIONS))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
@@ -113,12 +116,12 @@ def administration_events(limit: int = 100) -> list[AuditEvent]:
     )
 
 
-def events_of(organisation_id: int, limit: int = 500) -> list[AuditEvent]:
-    return list(
-        db.session.execute(
-            select(AuditEvent)
-            .where(AuditEvent.organisation_id == organisation_id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        ).scalars()
+def events_query(organisation_id: int) -> Select[tuple[AuditEvent]]:
+    """An organisation's events, newest first, each with who did it; for
+    ``web.paging`` to read a page of."""
+    return (
+        select(AuditEvent)
+        .options(selectinload(AuditEvent.user))
+        .where(AuditEvent.organisation_id == organisation_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )

@@ -19,6 +19,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -28,7 +29,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from assessment import policy
-from assessment.batches import jobs, service
+from assessment.batches import jobs, listing, service
 from assessment.batches.forms import BatchForm
 from assessment.core import locales
 from assessment.core.batch_progress import BatchState, ItemState
@@ -36,6 +37,7 @@ from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation, ReportBatch
 from assessment.web.lookups import organisation_to_view
+from assessment.web.paging import paginate
 from assessment.web.templating import LANGUAGE_AUTONYMS
 
 bp = Blueprint("batches", __name__)
@@ -156,6 +158,25 @@ def batch_view(batch: ReportBatch) -> BatchView:
         zip_url=url_for("batches.download", batch_id=batch.id)
         if progress.is_finished and progress.done
         else None,
+    )
+
+
+@bp.get("/batches")
+@login_required
+def index() -> str:
+    """The batches the person asked for (an admin: everyone's), newest first, a page at a
+    time, each with where its reports stand."""
+    page = paginate(listing.batches_query(current_user), request.args)
+    return render_template(
+        "batches/index.html",
+        page=page,
+        rows=listing.batch_rows(page.items),
+        state_labels=STATE_LABELS,
+        language_names={
+            language: dict(LANGUAGE_AUTONYMS)[locales.babel_locale(language)]
+            for language in service.LANGUAGES
+        },
+        show_requester=policy.is_admin(current_user),
     )
 
 
