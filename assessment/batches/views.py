@@ -31,11 +31,13 @@ from flask_login import current_user, login_required
 from assessment import policy
 from assessment.batches import jobs, listing, service
 from assessment.batches.forms import BatchForm
+from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.batch_progress import BatchState, ItemState
 from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation, ReportBatch
+from assessment.portfolio.service import PortfolioFilters
 from assessment.web.lookups import organisation_to_view
 from assessment.web.paging import paginate
 from assessment.web.templating import LANGUAGE_AUTONYMS
@@ -70,7 +72,9 @@ def portfolio_batch() -> Response:
     """Every report of the portfolio: each client's submitted assessments."""
     if not policy.can_request_report_batch(current_user, None):
         abort(403)
-    return _ask_for_batch(None, url_for("portfolio.index"))
+    # The portfolio's filters as the page showed them: the batch holds that list's reports.
+    filters = PortfolioFilters.from_args(request.form, current_library())
+    return _ask_for_batch(None, url_for("portfolio.index", **filters.as_args()), filters)
 
 
 @bp.post("/organisations/<int:organisation_id>/reports")
@@ -85,12 +89,14 @@ def organisation_batch(organisation_id: int) -> Response:
     )
 
 
-def _ask_for_batch(organisation: Organisation | None, back: str) -> Response:
+def _ask_for_batch(
+    organisation: Organisation | None, back: str, filters: PortfolioFilters = service.NO_FILTERS
+) -> Response:
     form = BatchForm()
     if not form.validate_on_submit():
         raise NoLanguageChosenError()
     try:
-        batch = service.create_batch(current_user, form.language.data, organisation)
+        batch = service.create_batch(current_user, form.language.data, organisation, filters)
     except (service.NothingToReportError, service.TooManyReportsError) as error:
         flash(str(error.message), "warning")
         return redirect(back)
