@@ -40,6 +40,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
 
     from assessment.web.serving import init_serving
+    from assessment.web.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     init_serving(app)  # first, so that every request gets its id and access line
 

@@ -46,6 +46,8 @@ COMMENTARY_MAX_LENGTH = 8000
 ANSWER_VALUES = ("1", "2", "3", "4", "5", "na", "unknown")
 COMMENT_MAX_LENGTH = 4000
 NAME_MAX_LENGTH = 200
+# The largest value of an id column (PostgreSQL's integer): a larger id names nothing.
+LARGEST_ID = 2**31 - 1
 
 
 def level_of(value: str | None) -> int | None:

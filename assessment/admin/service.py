@@ -22,7 +22,7 @@ from assessment.audit import service as audit
 from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
 from assessment.extensions import db
-from assessment.models import Engagement, Firm, Organisation, User, UserRole
+from assessment.models import LARGEST_ID, Engagement, Firm, Organisation, User, UserRole
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ class AdministrationError(AssessmentError):
 
 
 ENGAGE_SEARCH_LIMIT = 20
-LARGEST_ID = 2**31 - 1  # an id column's largest value (PostgreSQL's integer)
 
 
 def users_query(role: str = "", search: str = "") -> Select[tuple[User]]:

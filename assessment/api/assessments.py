@@ -16,7 +16,7 @@ from flask_login import current_user
 from assessment import policy
 from assessment.api import schemas
 from assessment.api.blueprint import ApiError, api_get, bp, dump, rate_limited
-from assessment.api.request_data import LARGEST_ID, json_body, posted_answers
+from assessment.api.request_data import json_body, posted_answers
 from assessment.api.shapes import answers_json, assessment_json, questionnaire_of
 from assessment.extensions import db
 from assessment.models import Assessment
@@ -25,7 +25,7 @@ from assessment.reports.service import report_filename, report_pdf
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id) if assessment_id <= LARGEST_ID else None
+    assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not policy.can_view_assessment_by_id(current_user, assessment):
         raise ApiError(404, _("No assessment with this id is visible to you."))
     return assessment

@@ -18,7 +18,7 @@ from assessment import policy
 from assessment.api import schemas
 from assessment.api.blueprint import ApiError, api_get, dump
 from assessment.api.paging import Order, keyset_page, page_response
-from assessment.api.request_data import LARGEST_ID, optional_id
+from assessment.api.request_data import optional_id
 from assessment.api.shapes import (
     aggregate_change,
     assessment_json,
@@ -34,9 +34,7 @@ from assessment.models import Answer, Assessment, Organisation
 
 
 def _organisation(organisation_id: int) -> Organisation:
-    organisation = (
-        db.session.get(Organisation, organisation_id) if organisation_id <= LARGEST_ID else None
-    )
+    organisation = db.session.get(Organisation, organisation_id)  # the route bounds the id
     if organisation is None or not policy.can_view_organisation(current_user, organisation):
         raise ApiError(404, _("No organisation with this id is visible to you."))
     return organisation

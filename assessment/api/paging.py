@@ -25,9 +25,9 @@ from sqlalchemy import ColumnElement, Select, TypeDecorator, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from assessment.api.blueprint import ApiError, dump
-from assessment.api.request_data import LARGEST_ID
 from assessment.api.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from assessment.extensions import db
+from assessment.models import LARGEST_ID
 
 CURSOR_SALT = "api-cursor"
 LARGEST_TEXT_KEY = 1000  # longer than any name a sort key holds

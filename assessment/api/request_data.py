@@ -13,10 +13,8 @@ from assessment.api.shapes import answer_value
 from assessment.core import scoring
 from assessment.core.answer_documents import describe_answer_problem
 from assessment.core.content.schema import Questionnaire
-from assessment.models import COMMENT_MAX_LENGTH, Assessment
+from assessment.models import COMMENT_MAX_LENGTH, LARGEST_ID, Assessment
 from assessment.questionnaire import service
-
-LARGEST_ID = 2**31 - 1  # ids beyond a database integer name nothing
 
 
 def json_body() -> object:
