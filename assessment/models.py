@@ -563,6 +563,8 @@ class AuditEvent(db.Model):
     """One action on an organisation's data. Written once; the app never changes it."""
 
     __tablename__ = "audit_event"
+    # An organisation's trail, newest first, a page at a time.
+    __table_args__ = (Index("ix_audit_event_trail", "organisation_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

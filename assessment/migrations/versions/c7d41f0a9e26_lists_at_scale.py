@@ -122,6 +122,9 @@ def upgrade():
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_event_trail", ["organisation_id", "at"], unique=False)
+
     _fill_from_stored_results()
     if op.get_bind().dialect.name == "postgresql":
         # Fresh statistics, or the correlated subqueries below are planned as scans of
@@ -169,6 +172,9 @@ def _fill_from_stored_results():
 
 
 def downgrade():
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_trail")
+
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_constraint("fk_newest_assessment", type_="foreignkey")
         batch_op.drop_constraint("fk_latest_submitted", type_="foreignkey")
