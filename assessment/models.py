@@ -124,12 +124,6 @@ class Organisation(db.Model):
         order_by="Assessment.created_at",
         foreign_keys="Assessment.organisation_id",
     )
-    latest_submitted: Mapped[Assessment | None] = relationship(
-        foreign_keys=[latest_submitted_id], viewonly=True
-    )
-    newest_assessment: Mapped[Assessment | None] = relationship(
-        foreign_keys=[newest_assessment_id], viewonly=True
-    )
 
 
 class Assessment(db.Model):

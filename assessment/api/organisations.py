@@ -53,22 +53,12 @@ def organisations() -> Response:
     ).where(policy.visible_organisation(current_user))
     page = keyset_page(statement, BY_NAME)
     items = [
-        organisation_json(row[0], may_manage=bool(row.may_manage), latest=_latest(row[0]))
+        organisation_json(
+            row[0], may_manage=bool(row.may_manage), latest=latest_submitted_json(row[0])
+        )
         for row in page.rows
     ]
     return page_response(schemas.OrganisationPage(items=items, next=page.next_url), page.next_url)
-
-
-def _latest(organisation: Organisation) -> schemas.LatestSubmitted | None:
-    """What the organisation keeps of its latest submitted assessment (no query)."""
-    if organisation.latest_submitted_id is None or organisation.latest_submitted_at is None:
-        return None
-    return schemas.LatestSubmitted(
-        assessment_id=organisation.latest_submitted_id,
-        submitted_at=organisation.latest_submitted_at,
-        index=organisation.latest_index,
-        level=organisation.latest_level,
-    )
 
 
 @api_get("/organisations/<int:organisation_id>")
@@ -78,7 +68,7 @@ def organisation(organisation_id: int) -> Response:
         organisation_json(
             found,
             may_manage=policy.can_manage_organisation(current_user, found),
-            latest=latest_submitted_json(found.latest_submitted),
+            latest=latest_submitted_json(found),
         )
     )
 

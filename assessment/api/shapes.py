@@ -19,14 +19,15 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
     return service.questionnaire_of(assessment, current_library())
 
 
-def latest_submitted_json(latest: Assessment | None) -> schemas.LatestSubmitted | None:
-    if latest is None or latest.submitted_at is None:
+def latest_submitted_json(organisation: Organisation) -> schemas.LatestSubmitted | None:
+    """What the organisation keeps of its latest submitted assessment (no query)."""
+    if organisation.latest_submitted_id is None or organisation.latest_submitted_at is None:
         return None
     return schemas.LatestSubmitted(
-        assessment_id=latest.id,
-        submitted_at=latest.submitted_at,
-        index=latest.overall_index,
-        level=latest.overall_level,
+        assessment_id=organisation.latest_submitted_id,
+        submitted_at=organisation.latest_submitted_at,
+        index=organisation.latest_index,
+        level=organisation.latest_level,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from assessment.accounts import service as accounts
 from assessment.api import tokens
@@ -22,6 +22,7 @@ from assessment.models import (
     utc_now,
 )
 from tests.api.conftest import bearer
+from tests.conftest import count_queries
 
 # Names that tie (ordered then by id), differ in case, and sort around the demo's.
 NAMES = ["Acme", "Acme", "acme", "Beta Works", "Zeta", "Acme", "Ω Omega", "Mid Co", "Beta"]
@@ -177,22 +178,6 @@ def test_the_list_says_what_one_organisation_says(app, client, crowd):
         }
         assert 0 <= shown["index"] <= 100
     assert any(o["latest_submitted"] is None for o in owner_listed.values())
-
-
-def count_queries(app, call):
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(app, client, crowd):
