@@ -160,6 +160,8 @@ EXPECTED = {
         ("consultant_a", "consultant_other", "admin"), 400, login_or(403)
     ),
     ("POST", "batches.organisation_batch"): only(VIEWERS_OF_A, 400, login_or(404)),
+    # Everyone signed in has a list of their own batches (a member's stays empty).
+    ("GET", "batches.index"): {**every(200), "anonymous": 302},
     ("GET", "batches.progress"): only(("consultant_a", "admin"), 200, login_or(404)),
     ("GET", "batches.progress_json"): only(("consultant_a", "admin"), 200, login_or(404)),
     ("GET", "batches.download"): only(("consultant_a", "admin"), 409, login_or(404)),
