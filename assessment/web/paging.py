@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from assessment.core.errors import NotFoundError
@@ -38,10 +38,11 @@ LARGEST_PAGE = 10**9
 class PageNotFoundError(NotFoundError):
     def __init__(self, page: int, pages: int) -> None:
         super().__init__(
-            _l(
-                "There is no page %(page)s: this list has %(pages)s pages.",
+            ngettext(
+                "There is no page %(page)s: this list has %(num)d page.",
+                "There is no page %(page)s: this list has %(num)d pages.",
+                pages,
                 page=page,
-                pages=pages,
             )
         )
 

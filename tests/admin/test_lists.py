@@ -104,7 +104,7 @@ def test_an_account_search_takes_wildcards_literally(app, admin):
         ("page=0", 400, 'The page number must be a whole number from 1, not "0".'),
         ("page=abc", 400, 'The page number must be a whole number from 1, not "abc".'),
         ("page=1000000000", 404, "There is no page 1000000000"),
-        ("page=2", 404, "There is no page 2: this list has 1 pages."),
+        ("page=2", 404, "There is no page 2: this list has 1 page."),
     ],
 )
 def test_a_list_address_that_asks_for_nothing_there_says_so(admin, query, status, message):

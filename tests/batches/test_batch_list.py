@@ -132,7 +132,7 @@ def test_a_batchs_page_costs_the_same_queries_for_one_report_as_for_two_hundred(
     [
         ("0", 400, 'The page number must be a whole number from 1, not "0".'),
         ("abc", 400, 'The page number must be a whole number from 1, not "abc".'),
-        ("2", 404, "There is no page 2: this list has 1 pages."),
+        ("2", 404, "There is no page 2: this list has 1 page."),
         ("1000000000", 404, "There is no page 1000000000"),
     ],
 )

@@ -155,7 +155,9 @@ def test_a_list_too_large_for_one_batch_says_how_to_narrow_it_and_offers_the_nar
         }
 
     too_many = client.post(
-        "/portfolio/reports", data={"csrf_token": form_token(page), "language": "en"}
+        "/portfolio/reports",
+        data={"csrf_token": form_token(page), "language": "en"},
+        headers=ENGLISH,
     )
     assert too_many.status_code == 302
     warned = client.get(too_many.headers["Location"], headers=ENGLISH).get_data(as_text=True)
