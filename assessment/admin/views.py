@@ -19,10 +19,11 @@ from assessment.admin.forms import (
     role_choices,
 )
 from assessment.audit import service as audit
+from assessment.core.list_arguments import choice, search_text
 from assessment.extensions import db
 from assessment.models import Engagement, Firm, User, UserRole
 from assessment.web.lookups import row_or_404
-from assessment.web.paging import choice, paginate, search_text
+from assessment.web.paging import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

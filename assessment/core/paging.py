@@ -22,6 +22,11 @@ def page_window(current: int, pages: int, around: int = 2) -> list[int | None]:
     return window
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill; an empty list still has its one (empty) page."""
+    return max(1, -(-total // per_page))
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list: its rows, which page it is, and how many rows the list has."""
@@ -33,7 +38,7 @@ class Page(Generic[T]):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def has_previous(self) -> bool:

@@ -10,7 +10,7 @@ assessment but the page's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from fractions import Fraction
 
@@ -156,7 +156,7 @@ def rows_of(page: Page[Organisation], library: ContentLibrary, locale: str) -> P
                 newest_token=tokens.get(organisation.newest_assessment_id),
             )
         )
-    return Page(items=rows, number=page.number, per_page=page.per_page, total=page.total)
+    return replace(page, items=rows)
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,8 @@ def organisation_entries(user: object, page: Page[Organisation]) -> Page[Organis
     ).scalars():
         by_organisation.setdefault(assessment.organisation_id, []).append(assessment)
     managed = _managed_among(user, ids)
-    return Page(
+    return replace(
+        page,
         items=[
             OrganisationEntry(
                 organisation=organisation,
@@ -252,9 +253,6 @@ def organisation_entries(user: object, page: Page[Organisation]) -> Page[Organis
             )
             for organisation in page.items
         ],
-        number=page.number,
-        per_page=page.per_page,
-        total=page.total,
     )
 
 

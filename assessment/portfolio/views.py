@@ -17,6 +17,7 @@ from assessment import policy
 from assessment.batches import service as batches
 from assessment.content.registry import current_library
 from assessment.core.errors import NotFoundError
+from assessment.core.list_arguments import search_text
 from assessment.portfolio.service import (
     PortfolioFilters,
     organisation_entries,
@@ -27,7 +28,7 @@ from assessment.portfolio.service import (
     summary,
 )
 from assessment.questionnaire import service
-from assessment.web.paging import paginate, search_text
+from assessment.web.paging import paginate
 from assessment.web.templating import current_locale
 
 bp = Blueprint("portfolio", __name__)

@@ -17,22 +17,11 @@ from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from assessment.core.errors import NotFoundError
-from assessment.core.list_arguments import ListArgumentError, choice, page_number, search_text
-from assessment.core.paging import Page
+from assessment.core.list_arguments import page_number
+from assessment.core.paging import Page, page_count
 from assessment.extensions import db
 
-__all__ = [
-    "ListArgumentError",
-    "PageNotFoundError",
-    "choice",
-    "page_url",
-    "paginate",
-    "search_text",
-]
-
 PER_PAGE = 50
-# A page number larger than this is past the end of any list this product keeps.
-LARGEST_PAGE = 10**9
 
 
 class PageNotFoundError(NotFoundError):
@@ -54,17 +43,15 @@ def paginate(
     column), with the total; ``statement`` must be fully ordered. A page past the end of
     a list is a 404 that says how many pages there are."""
     number = page_number(args)
-    if number > LARGEST_PAGE:
-        raise PageNotFoundError(number, 1)
     total = db.session.execute(
         select(func.count()).select_from(statement.order_by(None).subquery())
     ).scalar_one()
+    pages = page_count(total, per_page)
+    if number > pages:  # before any OFFSET: a page number of any size is answered
+        raise PageNotFoundError(number, pages)
     result = db.session.execute(statement.limit(per_page).offset((number - 1) * per_page))
     items = list(result.scalars() if len(statement.column_descriptions) == 1 else result)
-    page = Page(items=items, number=number, per_page=per_page, total=total)
-    if number > page.pages:
-        raise PageNotFoundError(number, page.pages)
-    return page
+    return Page(items=items, number=number, per_page=per_page, total=total)
 
 
 def page_url(page: int) -> str:
