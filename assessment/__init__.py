@@ -101,9 +101,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from assessment.batches.jobs import init_jobs
     from assessment.cli import register_commands
+    from assessment.reports.ahead import init_ahead
 
     register_commands(app)
     init_jobs(app)  # the batches folder, and `flask worker`
+    init_ahead(app)  # with a queue, reports are made when their assessment is submitted
     return app
 
 

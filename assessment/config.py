@@ -43,6 +43,10 @@ class Config:
     # else in the request that asks for them.
     REDIS_URL = os.environ.get("REDIS_URL")
     BATCH_QUEUE = os.environ.get("BATCH_QUEUE", "reports")
+    # Reports made ahead, when an assessment is submitted or its commentary saved; the
+    # workers take these before batches.
+    REPORT_AHEAD_QUEUE = os.environ.get("REPORT_AHEAD_QUEUE", "reports-ahead")
+    # Batches and stored reports; the web app and the workers must share it.
     BATCH_DIR = os.environ.get("ASSESSMENT_BATCH_DIR")  # else instance/batches
     BATCH_RETRIES = 2  # a report that fails is tried again this many times
     BATCH_RETRY_INTERVALS: ClassVar[tuple[int, ...]] = (10, 60)  # seconds before each retry

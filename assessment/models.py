@@ -672,3 +672,27 @@ class ReportBatchItem(db.Model):
 
     batch: Mapped[ReportBatch] = relationship(back_populates="items")
     assessment: Mapped[Assessment | None] = relationship()
+
+
+class StoredReport(db.Model):
+    """A submitted assessment's PDF report in one language, made once and kept.
+
+    ``fingerprint`` is the digest of everything the report is made from
+    (``reports/fingerprint.py``): the file is served while that digest is unchanged and
+    made again, replacing this row and its file, once it is not.
+    """
+
+    __tablename__ = "stored_report"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "language"),
+        CheckConstraint("language IN ('zh-CN', 'en')", name="language_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))  # zh-CN | en
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256, hex
+    # Relative to the batches folder (BATCH_DIR): "stored/<organisation id>/<name>.pdf".
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

@@ -21,7 +21,9 @@ from assessment.api.shapes import answers_json, assessment_json, questionnaire_o
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.questionnaire import service
-from assessment.reports.service import report_filename, report_pdf
+from assessment.reports import store
+from assessment.reports.sending import pdf_response
+from assessment.reports.service import record_download, report_filename
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -113,11 +115,6 @@ def result(assessment_id: int) -> Response:
 def report(assessment_id: int) -> Response:
     assessment = _assessment(assessment_id)
     language = request.args.get("lang", "zh-CN")
-    pdf = report_pdf(assessment, language)
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{report_filename(assessment, language)}"'
-        },
-    )
+    report = store.ready_report(assessment, language)
+    record_download(assessment, language)
+    return pdf_response(report, report_filename(assessment, language), as_attachment=False)

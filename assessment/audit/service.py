@@ -27,6 +27,7 @@ ACTIONS = {
     "assessment.submitted": _l("submitted the assessment"),
     "commentary.saved": _l("saved the report commentary"),
     "report.generated": _l("generated a report"),
+    "report.downloaded": _l("downloaded a report"),
     "invitation.created": _l("invited someone"),
     "invitation.revoked": _l("revoked an invitation"),
     "invitation.accepted": _l("accepted an invitation"),

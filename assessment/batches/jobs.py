@@ -121,14 +121,14 @@ def _standalone_app() -> Flask:
     return create_app()
 
 
-def _worker_app() -> Flask:
+def worker_app() -> Flask:
     """The app of ``flask worker``, or, in a worker started without it, one made here."""
     return current_app._get_current_object() if has_app_context() else _standalone_app()
 
 
 def make_batch_report(item_id: int) -> str:
     """RQ job: one report of a batch. Raises when it should be tried again."""
-    with _worker_app().app_context():
+    with worker_app().app_context():
         # A work horse is forked from the worker: never use the parent's connections.
         db.engine.dispose(close=False)
         job = get_current_job()
@@ -162,7 +162,7 @@ def record_abandoned_report(
 
 def _record_interrupted(job: Job) -> None:
     """The report job's process died: it is tried again, or on its last attempt fails."""
-    with _worker_app().app_context():
+    with worker_app().app_context():
         service.record_interrupted(job.args[0], last_attempt=not job.retries_left)
 
 
@@ -177,7 +177,7 @@ def prepare_worker() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Make the queued reports of batches: an RQ worker on BATCH_QUEUE at REDIS_URL."""
+    """Make queued reports: an RQ worker on REPORT_AHEAD_QUEUE and BATCH_QUEUE at REDIS_URL."""
     with force_locale(locales.terminal_locale()):
         if not current_app.config.get("REDIS_URL"):
             click.echo(
@@ -193,7 +193,11 @@ def worker_command(burst: bool) -> None:
             sys.exit(1)
     prepare_worker()
     worker = Worker(
-        [report_queue(connection)],
+        # Reports made ahead first: someone may be about to download them.
+        [
+            Queue(current_app.config["REPORT_AHEAD_QUEUE"], connection=connection),
+            report_queue(connection),
+        ],
         connection=connection,
         work_horse_killed_handler=record_killed_work_horse,
     )

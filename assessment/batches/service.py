@@ -5,8 +5,10 @@ own sheet) in its scope: one organisation, or every organisation of a portfolio.
 item is made by ``run_item``, in a worker (``assessment.batches.jobs``) or, without a queue, in
 the request. An item whose assessment is gone, or cannot be reported on, fails at once;
 one that fails for any other reason is tried again (``BATCH_RETRIES``) before it fails
-for good. Either way the rest of the batch goes on. PDFs are kept under ``BATCH_DIR``
-(``instance/batches/<batch id>/``) until the zip is made from them.
+for good. Either way the rest of the batch goes on. A report that is stored and up to
+date (``reports/store.py``) is copied, not made again; one that is not is made and
+stored. PDFs are kept under ``BATCH_DIR`` (``instance/batches/<batch id>/``) until the
+zip is made from them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
+from assessment.audit import service as audit
 from assessment.core import locales
 from assessment.core.batch_progress import BatchProgress, ItemState
 from assessment.core.errors import AssessmentError
@@ -42,11 +45,12 @@ from assessment.models import (
     utc_now,
 )
 from assessment.portfolio.service import PortfolioFilters, matching_organisations
-from assessment.reports.service import report_pdf
+from assessment.reports import store
+from assessment.reports.service import LANGUAGES
+from assessment.reports.store import ReadyReport
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("zh-CN", "en")
 FAILED_LIST_NAME = "failed-reports.txt"
 FAILURE_MESSAGES = {
     "deleted": _l("The assessment was deleted after the reports were asked for."),
@@ -239,7 +243,7 @@ def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
     g.batch_requester_id = item.batch.user_id  # the audit trail names who asked
     try:
         folder = _folder(item.batch_id)  # before rendering: no report is made in vain
-        pdf_path = _store(folder, item, _make_pdf(item))
+        pdf_path = _store(folder, item, _ready_report(item))
     except _CannotReportError as failure:
         db.session.rollback()
         log.warning("batch report %s cannot be made: %s", item_id, failure.reason)
@@ -285,14 +289,18 @@ def record_interrupted(item_id: int, *, last_attempt: bool) -> None:
         _wait_for_retry(item_id, "interrupted")
 
 
-def _make_pdf(item: ReportBatchItem) -> bytes:
+def _ready_report(item: ReportBatchItem) -> ReadyReport:
+    """The item's report: the stored one, or made now (and stored for next time)."""
     assessment = db.session.get(Assessment, item.assessment_id) if item.assessment_id else None
     if assessment is None or assessment.organisation is None:
         raise _CannotReportError("deleted")
     try:
-        return report_pdf(assessment, item.batch.language)
+        report = store.ready_report(assessment, item.batch.language)
     except AssessmentError as error:  # not submitted, questionnaire or content missing
         raise _CannotReportError("unavailable") from error
+    audit.record("report.generated", assessment, language=item.batch.language)
+    db.session.commit()
+    return report
 
 
 def _folder(batch_id: int) -> Path:
@@ -301,11 +309,12 @@ def _folder(batch_id: int) -> Path:
     return folder
 
 
-def _store(folder: Path, item: ReportBatchItem, pdf: bytes) -> str:
-    """Keep the PDF in the batch's folder; returns its path relative to ``BATCH_DIR``."""
+def _store(folder: Path, item: ReportBatchItem, report: ReadyReport) -> str:
+    """Keep a copy of the PDF in the batch's folder (a stored report may be replaced
+    before the zip is made); returns its path relative to ``BATCH_DIR``."""
     target = folder / f"{item.id}.pdf"
     partial = target.with_name(f"{target.name}.part")
-    partial.write_bytes(pdf)
+    partial.write_bytes(report.read())
     partial.replace(target)  # whole or not at all, for the zip
     return f"{item.batch_id}/{target.name}"
 

@@ -33,14 +33,17 @@ from assessment.core.errors import AssessmentError
 @localized_command
 def report_command(assessment_id: int, language: str, output: Path | None) -> None:
     """Write the PDF report of a submitted assessment."""
-    from assessment.reports.service import report_filename, report_pdf
+    from assessment.reports import store
+    from assessment.reports.service import record_download, report_filename
 
     library_or_exit()
     assessment = assessment_or_exit(assessment_id)
     try:
-        pdf = report_pdf(assessment, language)
+        report = store.ready_report(assessment, language)
     except AssessmentError as error:
         fail([str(error.message)], EXIT_BAD_INPUT)
+    pdf = report.read()
+    record_download(assessment, language)
     target = output or Path(report_filename(assessment, language))
     try:
         target.write_bytes(pdf)

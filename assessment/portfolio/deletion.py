@@ -3,7 +3,8 @@
 Every row that refers to the organisation, to one of its assessments (respondents'
 sheets included), or in turn to such a row, is found by following the schema's foreign
 keys, so that a table added later is covered without a change here. The files kept for
-those rows (logos, reports made in batches) are removed once the deletion is committed.
+those rows (logos, stored reports, reports made in batches) are removed once the
+deletion is committed.
 
 People's accounts stay: an account is the person's, not the organisation's, and may
 serve other organisations; the result says how many belonged to this one only. What is
@@ -29,6 +30,7 @@ from assessment.audit import service as audit
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment, Membership, Organisation
+from assessment.reports.store import STORED_FOLDER
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +192,9 @@ def _accounts_of_this_organisation_only(organisation_id: int) -> int:
 
 
 def _stored_files(doomed: dict[Table, set[int]]) -> list[Path]:
-    """The files kept for the doomed rows: logos, and reports made in batches (with the
-    zips that hold them, which are made again, without them, when next downloaded)."""
+    """The files kept for the doomed rows: logos, stored reports, and reports made in
+    batches (with the zips that hold them, which are made again, without them, when next
+    downloaded)."""
     tables = db.metadata.tables
     files: list[Path] = []
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
@@ -210,6 +213,15 @@ def _stored_files(doomed: dict[Table, set[int]]) -> list[Path]:
         touched_batches = set(_column_values(item, item.c.batch_id, doomed))
         files += [batch_dir / str(batch_id) / "reports.zip" for batch_id in touched_batches]
         files += [batch_dir / str(batch_id) for batch_id in doomed.get(tables["report_batch"], ())]
+        stored = tables["stored_report"]
+        files += [
+            batch_dir / name for name in _column_values(stored, stored.c.file_name, doomed) if name
+        ]
+        # With whatever else is left of them (a report being stored as it is deleted).
+        files += [
+            batch_dir / STORED_FOLDER / str(organisation_id)
+            for organisation_id in doomed.get(tables["organisation"], ())
+        ]
     return [path for path in files if path.exists()]
 
 

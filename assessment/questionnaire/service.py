@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, literal, select, text, update
 
+from assessment import events
 from assessment.audit import service as audit
 from assessment.core import scoring
 from assessment.core.content.library import ContentLibrary
@@ -400,6 +402,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult
     )
     db.session.commit()
     log.info("assessment %s submitted", assessment.id)
+    events.report_inputs_changed.send(current_app._get_current_object(), assessment=assessment)
     return result
 
 

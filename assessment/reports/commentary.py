@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from assessment import events
 from assessment.audit import service as audit
 from assessment.core.errors import AssessmentError
 from assessment.core.text import clean_text
@@ -134,4 +136,5 @@ def save_commentary(
     if old_logo and old_logo != commentary.logo_file:
         (upload_dir / old_logo).unlink(missing_ok=True)
     log.info("commentary of assessment %s saved", assessment.id)
+    events.report_inputs_changed.send(current_app._get_current_object(), assessment=assessment)
     return commentary

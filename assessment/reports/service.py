@@ -22,6 +22,7 @@ from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
 
 log = logging.getLogger(__name__)
 
+LANGUAGES = ("zh-CN", "en")  # as reports and their links name them
 REPORT_LANGUAGES = {"zh-CN": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
 PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 WHITE_SPACE = re.compile(r"\s+")
@@ -79,10 +80,15 @@ def logo_path(assessment: Assessment) -> Path | None:
     return path if path.is_file() else None
 
 
-def report_html(assessment: Assessment, locale: str, logo: Path | None) -> str:
-    """The report's HTML; ``logo`` is the stored logo file the fetcher will allow."""
+def check_reportable(assessment: Assessment) -> None:
+    """Raise ``ReportNotReadyError`` unless the assessment has been submitted."""
     if not assessment.is_submitted or assessment.organisation is None:
         raise ReportNotReadyError()
+
+
+def report_html(assessment: Assessment, locale: str, logo: Path | None) -> str:
+    """The report's HTML; ``logo`` is the stored logo file the fetcher will allow."""
+    check_reportable(assessment)
     with force_locale(locale):
         context = build_report_context(
             assessment, current_library(), locale, logo.as_uri() if logo else None
@@ -98,23 +104,30 @@ def _static_folder() -> Path:
     return Path(current_app.static_folder)
 
 
-def _stylesheet() -> Path:
+def report_stylesheet() -> Path:
     return _static_folder() / "css" / "report.css"
 
 
 def report_pdf(assessment: Assessment, language: str) -> bytes:
-    """The PDF report of a submitted assessment; ``language`` is zh-CN or en."""
+    """The PDF report of a submitted assessment, made now; ``language`` is zh-CN or en.
+    Readers get it through ``store.ready_report``, which makes it once."""
     locale = report_locale(language)
     logo = logo_path(assessment)
     html = report_html(assessment, locale, logo)
     fetcher = RestrictedURLFetcher(
         allowed_roots=(_static_folder(),), allowed_files=(logo,) if logo else ()
     )
-    pdf = render_pdf(html, _stylesheet(), fetcher)
-    audit.record("report.generated", assessment, language=locales.content_key(locale))
-    db.session.commit()
+    pdf = render_pdf(html, report_stylesheet(), fetcher)
     log.info("report of assessment %s rendered in %s (%d bytes)", assessment.id, locale, len(pdf))
     return pdf
+
+
+def record_download(assessment: Assessment, language: str) -> None:
+    """Someone obtained the report (downloaded, or written by ``flask report``)."""
+    audit.record(
+        "report.downloaded", assessment, language=locales.content_key(report_locale(language))
+    )
+    db.session.commit()
 
 
 def report_filename(assessment: Assessment, language: str) -> str:
@@ -128,6 +141,6 @@ def warm_up() -> None:
     current_app.jinja_env.get_template("reports/report.html")
     render_pdf(
         '<html lang="zh-CN"><body><p>\u6210\u719f\u5ea6 maturity</p></body></html>',
-        _stylesheet(),
+        report_stylesheet(),
         RestrictedURLFetcher(allowed_roots=(_static_folder(),)),
     )

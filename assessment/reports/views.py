@@ -10,7 +10,9 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
+    render_template,
     request,
     send_file,
     url_for,
@@ -23,15 +25,18 @@ from assessment import policy
 from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import csrf
 from assessment.questionnaire.access import genuine_post, load
+from assessment.reports import ahead, store
 from assessment.reports import commentary as commentary_service
 from assessment.reports.forms import make_commentary_form, note_field_name
+from assessment.reports.sending import pdf_response
 from assessment.reports.service import (
     ReportNotReadyError,
     css_string,
     logo_path,
+    record_download,
     report_filename,
-    report_pdf,
 )
+from assessment.reports.store import ReadyReport
 from assessment.web.templating import current_locale
 
 bp = Blueprint("reports", __name__)
@@ -52,15 +57,37 @@ bp.app_template_filter("css_string")(css_string)
 
 
 @bp.get("/a/<token>/report.pdf")
-def download(token: str) -> Response:
+def download(token: str) -> Response | tuple[str, int]:
+    """The report: its stored file, or, when there is none up to date, made now. When a
+    worker is making this very report right now, a page says so and fetches it once
+    it is ready."""
     assessment, _questionnaire = load(token)
     language = request.args.get("lang", "zh-CN")
-    pdf = report_pdf(assessment, language)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(assessment, language)}"'
+    fingerprint = store.fingerprint_of(assessment, language)
+    content = store.open_stored(assessment, language, fingerprint)
+    if content is None:
+        if ahead.being_made(assessment, language, fingerprint):
+            return render_template(
+                "reports/being_prepared.html", token=token, language=language
+            ), 202
+        content = store.make_and_store(assessment, language, fingerprint)
+    record_download(assessment, language)
+    return pdf_response(
+        ReadyReport(fingerprint, content),
+        report_filename(assessment, language),
+        as_attachment=True,
     )
-    response.headers["Cache-Control"] = "private, no-store"
+
+
+@bp.get("/a/<token>/report-status")
+def report_status(token: str) -> Response:
+    """For the page that waits for a report: whether to fetch it now (it is stored, or no
+    worker is making it any more, so that the download makes it)."""
+    assessment, _questionnaire = load(token)
+    language = request.args.get("lang", "zh-CN")
+    fingerprint = store.fingerprint_of(assessment, language)
+    response = jsonify(ready=not ahead.being_made(assessment, language, fingerprint))
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

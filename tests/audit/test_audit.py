@@ -38,7 +38,7 @@ def test_each_action_leaves_one_event_with_who_did_it(app, client, runner, quest
     ]
     rows = json.loads(runner.invoke(args=["assessments", "list", "--json"]).output)
     runner.invoke(args=["report", str(rows[0]["id"]), "-o", "/dev/null"])
-    assert actions(app)[-1] == ("report.generated", "command")
+    assert actions(app)[-1] == ("report.downloaded", "command")
 
 
 def test_consultant_actions_are_recorded_by_account_and_shown_to_them(app, client, runner):
@@ -64,7 +64,7 @@ def test_consultant_actions_are_recorded_by_account_and_shown_to_them(app, clien
     text = trail.get_data(as_text=True)
     assert "consultant@example.com" in text
     assert "saved the report commentary" in text
-    assert "generated a report" in text
+    assert "downloaded a report" in text
     assert "(en)" in text
     assert ("commentary.saved", "account") in actions(app, int(audit_link[2]))
 

@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from assessment.batches import jobs, service
 from assessment.extensions import db
-from assessment.models import Assessment, AuditEvent, Organisation, ReportBatch, User
+from assessment.models import (
+    Assessment,
+    AuditEvent,
+    Organisation,
+    ReportBatch,
+    StoredReport,
+    User,
+)
 from tests.batches.conftest import (
     ALPHA,
     BETA,
@@ -64,7 +71,7 @@ def test_an_organisation_batch_has_only_its_submitted_assessments(app, world):
     assert name.startswith(ALPHA)
     assert name.endswith("-zh-CN.pdf")
     assert ALPHA in text
-    assert "附录B：全部回答" in text  # the Chinese report
+    assert "成熟度评估报告" in text  # the Chinese report
 
 
 def test_each_report_of_a_batch_is_in_the_audit_trail_as_asked_for_by_its_requester(app, world):
@@ -247,15 +254,30 @@ def test_purge_removes_old_batches_with_their_files_and_keeps_recent_ones(app, w
         *sorted(path.name for path in old_folder.glob("*.pdf")),
         "reports.zip",
     ]
+    # The batches stored each report too; the English ones were made 31 days ago.
+    with app.app_context():
+        stored = db.session.execute(select(StoredReport)).scalars().all()
+        assert sorted(report.language for report in stored) == ["en", "en", "zh-CN", "zh-CN"]
+        for report in stored:
+            if report.language == "en":
+                report.made_at -= timedelta(days=31)
+        db.session.commit()
+    stored_files = Path(app.config["BATCH_DIR"]) / "stored"
+    assert len(list(stored_files.rglob("*.pdf"))) == 4
 
     result = runner.invoke(args=["batches", "purge"], env={"LANG": "en_GB.UTF-8"})
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "Removed 1 batch(es) of reports asked for more than 30 day(s) ago: 3 file(s), "
+        "Removed 1 batch(es) of reports asked for, and 2 stored report(s) made, more than "
+        "30 day(s) ago: 5 file(s), "
     )
     assert not old_folder.exists()
     assert len(list(recent_folder.glob("*.pdf"))) == 2
+    assert sorted(path.name.split("-", 1)[1][:5] for path in stored_files.rglob("*.pdf")) == [
+        "zh-CN",
+        "zh-CN",
+    ]
     assert client.get(old, headers=ENGLISH).status_code == 404
     with client.get(f"{recent}/reports.zip") as download:
         assert download.status_code == 200

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assessment.core import comparison
@@ -20,6 +21,17 @@ log = logging.getLogger(__name__)
 class ContentLibrary:
     questionnaires: dict[tuple[str, int], Questionnaire]
     organisation_options: OrganisationOptions
+    _digests: dict[object, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def digest(self, key: tuple[str, int] | None = None) -> str:
+        """A digest of one questionnaire version's content (or, without ``key``, of the
+        organisation options): it changes exactly when that content does."""
+        if key not in self._digests:
+            content = (
+                self.organisation_options if key is None else self.questionnaires[key]
+            ).model_dump_json()
+            self._digests[key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        return self._digests[key]
 
     def get(self, questionnaire_id: str, version: int) -> Questionnaire | None:
         return self.questionnaires.get((questionnaire_id, version))
