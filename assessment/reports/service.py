@@ -18,6 +18,7 @@ from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.reports.context import build_report_context
+from assessment.reports.fingerprint import format_digest
 from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
 
 log = logging.getLogger(__name__)
@@ -135,9 +136,14 @@ def report_filename(assessment: Assessment, language: str) -> str:
 
 
 def warm_up() -> None:
-    """Load what every report needs (content, template, stylesheet, fonts) once, so that
-    processes forked from this one start warm instead of loading them again."""
-    current_library()
+    """Load what every report needs (content, template, stylesheet, fonts, and the digests
+    of what reports are made from) once, so that processes forked from this one start
+    warm instead of loading them again."""
+    library = current_library()
+    for key in library.questionnaires:
+        library.digest(key)
+    library.digest()
+    format_digest(current_app.jinja_env, report_stylesheet())
     current_app.jinja_env.get_template("reports/report.html")
     render_pdf(
         '<html lang="zh-CN"><body><p>\u6210\u719f\u5ea6 maturity</p></body></html>',
