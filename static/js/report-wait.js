@@ -7,7 +7,9 @@
   var INTERVAL = 1000;
 
   function ready() {
-    panel.querySelector("[data-report-waiting]").hidden = true;
+    panel.querySelectorAll("[data-report-waiting]").forEach(function (element) {
+      element.hidden = true;
+    });
     panel.querySelector("[data-report-ready]").hidden = false;
     window.location.assign(panel.dataset.reportUrl);
   }
