@@ -298,3 +298,24 @@ def test_purge_takes_the_age_in_days_and_refuses_anything_else(app, world, runne
     assert result.exit_code == 0, result.output
     assert "已删除" in result.output
     assert not folder.exists()
+
+
+def test_a_batch_copies_the_stored_reports_and_makes_only_the_missing_ones(app, world):
+    client = client_as(app, "consultant")
+    with app.app_context():
+        alpha_token = db.session.get(Assessment, world["alpha_assessment"]).resume_token
+    with client.get(f"/a/{alpha_token}/report.pdf?lang=en") as response:
+        downloaded = response.data
+    stored = Path(app.config["BATCH_DIR"]) / "stored"
+    [alpha_file] = stored.rglob("*.pdf")
+    written = alpha_file.stat().st_mtime_ns
+
+    path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+
+    assert alpha_file.stat().st_mtime_ns == written  # not made again
+    with app.app_context():
+        items = db.session.get(ReportBatch, int(path.rsplit("/", 1)[1])).items
+        alpha_item = next(i for i in items if i.assessment_id == world["alpha_assessment"])
+        copied = (Path(app.config["BATCH_DIR"]) / alpha_item.pdf_path).read_bytes()
+    assert copied == downloaded
+    assert len(list(stored.rglob("*.pdf"))) == 2  # Beta's, made for the batch, is kept too
