@@ -11,13 +11,16 @@ from werkzeug.serving import make_server
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.reports import ahead, store
-from tests.batches.conftest import (  # noqa: F401 - redis_app is a fixture
+from tests.batches import conftest as batches_world
+from tests.batches.conftest import (
     REDIS_URL,
     build_world,
-    redis_app,
     run_worker,
 )
 from tests.browser.conftest import open_page
+
+# The batches' fixture: an app on a database and a Redis that worker processes share.
+redis_app = batches_world.redis_app
 
 
 @pytest.fixture

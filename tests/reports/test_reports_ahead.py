@@ -11,16 +11,19 @@ from sqlalchemy import select
 from assessment.extensions import db
 from assessment.models import Assessment, StoredReport
 from assessment.reports import ahead
-from tests.batches.conftest import (  # noqa: F401 - redis_app is a fixture
+from tests.batches import conftest as batches_world
+from tests.batches.conftest import (
     ENGLISH,
     REDIS_URL,
     build_world,
     client_as,
-    redis_app,
     run_worker,
 )
 from tests.reports.conftest import pdf_text
 from tests.reports.test_safety_and_commentary import save_commentary
+
+# The batches' fixture: an app on a database and a Redis that worker processes share.
+redis_app = batches_world.redis_app
 
 
 def ahead_queue(app):

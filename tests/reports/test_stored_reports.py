@@ -161,7 +161,7 @@ def test_a_report_is_made_again_whenever_what_it_is_made_from_changes(
 
 
 def test_a_changed_message_catalogue_makes_the_report_again(app, consultant_client, demo, tmp_path):
-    assessment_id, token, _name = demo
+    _assessment_id, token, _name = demo
     catalogues = tmp_path / "translations"
     shutil.copytree(app.config["BABEL_TRANSLATION_DIRECTORIES"], catalogues)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogues)
