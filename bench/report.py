@@ -13,8 +13,9 @@ shared 2-core machine's speed swings threefold from day to day; the ratios hold)
    (history, comparison and all), rendered ``--runs`` times with today's layout and with
    the layout before issue 14 (``bench/layout_before_14/``, the "before" column), each
    run followed by a plain document of the same number of pages of the questionnaire's
-   own Chinese text (the baseline). Ratios are taken run by run, then the median. Peak
-   memory is read before the baselines add their own.
+   own Chinese text (the baseline), each baseline timed right before its report. Ratios
+   are taken run by run, then the median. Peak memory is read after the first report of
+   today's layout, before the old layout and the baselines add their own.
 2. Cached download. The same report, stored, downloaded ``--downloads`` times through its
    real route (``/a/<token>/report.pdf``, Flask's test client: the app's own work, no HTTP
    server), each time followed by the bare liveness endpoint (``/healthz``) as baseline.
@@ -35,6 +36,7 @@ report at most 400 KB; peak memory at most 300 MB.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -146,6 +148,10 @@ def demo_consultant():
 
 
 def timed(call) -> tuple[float, object]:
+    """Seconds a call takes, and its value. The garbage of earlier calls is collected
+    first, so that a render does not pay for the one before it (a report leaves tens of
+    thousands of boxes behind, a plain document few)."""
+    gc.collect()
     started = time.perf_counter()
     value = call()
     return time.perf_counter() - started, value
@@ -176,12 +182,9 @@ def render_child(runs: int, language: str) -> dict[str, object]:
                 return report_pdf(db.session.get(Assessment, assessment_id), language)
 
         app_mb = peak_mb()
-        now_pdf, before_pdf = render(now_app), render(before_app)  # warm: fonts, templates
-        now_times, before_times = [], []
-        for _ in range(runs):
-            now_times.append(timed(lambda: render(now_app))[0])
-            before_times.append(timed(lambda: render(before_app))[0])
-        report_peak = peak_mb()
+        now_pdf = render(now_app)  # warm: fonts, templates
+        report_peak = peak_mb()  # before the old layout and the baselines add their own
+        before_pdf = render(before_app)
         with now_app.app_context():
             sentences = [
                 level.zh_cn
@@ -195,10 +198,16 @@ def render_child(runs: int, language: str) -> dict[str, object]:
         plain = {key: baseline_html(count, sentences) for key, count in pages.items()}
         for document in plain.values():
             HTML(string=document).write_pdf()  # warm
+        # Each report right after its baseline, so that both meet the same machine.
+        now_times, before_times = [], []
         plain_times: dict[str, list[float]] = {"now": [], "before": []}
         for _ in range(runs):
-            for key, document in plain.items():
-                plain_times[key].append(timed(lambda d=document: HTML(string=d).write_pdf())[0])
+            for key, app, times in (
+                ("now", now_app, now_times),
+                ("before", before_app, before_times),
+            ):
+                plain_times[key].append(timed(lambda d=plain[key]: HTML(string=d).write_pdf())[0])
+                times.append(timed(lambda a=app: render(a))[0])
     return {
         "now": now_times,
         "before": before_times,

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from assessment.models import Assessment, AssessmentStatus
 
 REPORT_TEMPLATE = "reports/report.html"
 PACKAGE = Path(__file__).resolve().parent.parent
+_STYLESHEET_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
 def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) -> str:
@@ -94,9 +96,10 @@ def _history(assessment: Assessment) -> list[tuple[int, str, int]]:
 
 def format_digest(environment: Environment, stylesheet: Path) -> str:
     """The digest of how reports are made: the report template and every template it
-    imports (as the app's loader finds them), the stylesheet, the message catalogues, the
-    app's code and WeasyPrint's version."""
+    imports (as the app's loader finds them), the stylesheet and the images it refers to,
+    the message catalogues, the app's code and WeasyPrint's version."""
     parts = [weasyprint.__version__, _code_digest(), _file_digest(stylesheet)]
+    parts += [_file_digest(path) for path in _stylesheet_files(stylesheet) if path.is_file()]
     parts += [_file_digest(path) for path in _catalogues()]
     parts += [_digest(source) for source in _template_sources(environment, REPORT_TEMPLATE)]
     return _digest("\n".join(parts))
@@ -123,6 +126,18 @@ def _referenced_templates(environment: Environment, source: str) -> tuple[str, .
         for name in meta.find_referenced_templates(environment.parse(source))
         if name is not None
     )
+
+
+def _stylesheet_files(stylesheet: Path) -> tuple[Path, ...]:
+    """The files a stylesheet refers to with ``url(...)`` (data: URLs are in its text)."""
+    stat = stylesheet.stat()
+    return _files_referred_to(stylesheet, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _files_referred_to(stylesheet: Path, modified_ns: int, size: int) -> tuple[Path, ...]:
+    names = _STYLESHEET_URL.findall(stylesheet.read_text(encoding="utf-8"))
+    return tuple(sorted({(stylesheet.parent / n).resolve() for n in names if ":" not in n}))
 
 
 def _catalogues() -> Iterable[Path]:

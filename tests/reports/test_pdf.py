@@ -41,7 +41,9 @@ def test_chinese_report_has_the_organisation_dimensions_and_index(
     assert display_index(overall) in text
     assert "摘要" in text
     assert "附录A" in text
-    assert "附录B" in text
+    # No appendix repeats every question: each is listed once, in its dimension's section,
+    # with the description of the level chosen and its weight.
+    assert "附录B" not in text
     pages = page_count(pdf)
     assert 8 <= pages <= 11  # about ten pages (issue 5): time and memory follow the pages
     assert f"第 {pages} 页 / 共 {pages} 页" in text
@@ -63,6 +65,32 @@ def test_english_report_is_in_english_whatever_the_answering_language(client, de
     assert f"Page 2 of {pages}" in text
     assert f"Page {pages} of {pages}" in text
     assert "摘要" not in text
+
+
+def test_each_question_shows_its_answer_the_level_description_and_its_weight(app, client, demo):
+    from assessment.content.registry import current_library
+    from assessment.extensions import db
+    from assessment.models import Assessment, level_of
+    from assessment.questionnaire import service
+
+    assessment_id, token, _ = demo
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        questionnaire = service.questionnaire_of(assessment, current_library())
+        answers = {answer.question_id: answer.value for answer in assessment.answers}
+        described = [
+            (question.prompt.en, question.levels[level - 1].en, question.weight)
+            for question in questionnaire.questions
+            if (level := level_of(answers.get(question.id)))
+        ]
+    # Without white space: a line may break after the hyphen of "re-plan".
+    text = "".join(pdf_text(download(client, token, "en")).split())
+    assert described
+    for prompt, descriptor, _weight in described:
+        assert "".join(prompt.split()) in text
+        assert "".join(descriptor.split()) in text
+    for weight in {f"{weight.normalize():f}" for _prompt, _descriptor, weight in described}:
+        assert f"Weight{weight}" in text
 
 
 def test_report_shows_the_history_of_three_assessments(client, demo):

@@ -137,7 +137,12 @@ def test_png_logo_appears_on_the_cover(app, consultant_client, demo):
         assert served.mimetype == "image/png"
         assert "sandbox" in served.headers["Content-Security-Policy"]
     cover = PdfReader(io.BytesIO(client.get(f"/a/{token}/report.pdf?lang=en").data)).pages[0]
-    assert len(cover.images) == 1
+    # The cover draws an image of the logo's size (pages share one list of images: the
+    # level bars of the dimension pages are in it too).
+    logos = [image.name for image in cover.images if image.image.size == (8, 4)]
+    assert len(logos) == 1
+    drawn = cover.get_contents().get_data()
+    assert f"/{logos[0].removesuffix('.png')} Do".encode() in drawn
 
 
 def test_svg_logo_is_drawn_and_replacing_it_removes_the_old_file(app, consultant_client, demo):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import ChoiceLoader, FileSystemLoader
+from PIL import Image
 from sqlalchemy import select
 
 from assessment.config import ROOT
@@ -118,14 +119,26 @@ def change_template(app, client, token, tmp_path):
     return "A changed template"
 
 
-def change_stylesheet(app, client, token, tmp_path):
+def copied_static(app, tmp_path):
     static = tmp_path / "static"
-    shutil.copytree(ROOT / "static" / "css", static / "css")
-    stylesheet = static / "css" / "report.css"
+    shutil.copytree(ROOT / "static", static)
+    app.static_folder = str(static)
+    return static
+
+
+def change_stylesheet(app, client, token, tmp_path):
+    stylesheet = copied_static(app, tmp_path) / "css" / "report.css"
     stylesheet.write_text(
         stylesheet.read_text(encoding="utf-8") + "\nh2 { color: #8a1c1c; }\n", encoding="utf-8"
     )
-    app.static_folder = str(static)
+
+
+def change_level_bar(app, client, token, tmp_path):
+    """An image the stylesheet draws (a level's bar) is redrawn in another colour."""
+    bar = copied_static(app, tmp_path) / "img" / "report" / "bar-3.png"
+    with Image.open(bar) as image:
+        image.putpixel((0, 0), (138, 28, 28))
+        image.save(bar)
 
 
 @pytest.mark.parametrize(
@@ -137,6 +150,7 @@ def change_stylesheet(app, client, token, tmp_path):
         change_questionnaire_content,
         change_template,
         change_stylesheet,
+        change_level_bar,
     ],
 )
 def test_a_report_is_made_again_whenever_what_it_is_made_from_changes(
