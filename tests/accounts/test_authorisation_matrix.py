@@ -99,6 +99,7 @@ EXPECTED = {
     ("POST", "questionnaire.submit"): every(409),
     ("GET", "questionnaire.results"): every(200),
     ("GET", "reports.download"): every(200),
+    ("GET", "reports.report_status"): every(200),  # whether a report being made is ready
     ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
     ("GET", "reports.logo"): every(404),  # no logo uploaded
     ("GET", "people.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
