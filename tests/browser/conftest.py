@@ -1,5 +1,6 @@
 """A live server on loopback and Debian's Chromium, driven by Playwright."""
 
+import contextlib
 import shutil
 import threading
 
@@ -13,14 +14,23 @@ from assessment.core import locales
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture
-def live_server(app):
+@contextlib.contextmanager
+def serving(app):
+    """The app served on a loopback port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,9 @@
 """A report asked for while a worker is making it: the page says so, then downloads it."""
 
-import threading
-
 import pytest
 import redis
 from playwright.sync_api import expect
 from rq.job import Job, JobStatus
-from werkzeug.serving import make_server
 
 from assessment.extensions import db
 from assessment.models import Assessment
@@ -17,7 +14,7 @@ from tests.batches.conftest import (
     build_world,
     run_worker,
 )
-from tests.browser.conftest import open_page
+from tests.browser.conftest import open_page, serving
 
 # The batches' fixture: an app on a database and a Redis that worker processes share.
 redis_app = batches_world.redis_app
@@ -25,12 +22,8 @@ redis_app = batches_world.redis_app
 
 @pytest.fixture
 def redis_live_server(redis_app):
-    server = make_server("127.0.0.1", 0, redis_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(redis_app) as url:
+        yield url
 
 
 def test_the_page_waits_for_the_worker_then_the_download_starts(
