@@ -14,8 +14,8 @@ shared 2-core machine's speed swings threefold from day to day; the ratios hold)
    the layout before issue 14 (``bench/layout_before_14/``, the "before" column), each
    render timed right after its baseline: a plain document of the same number of pages
    of the questionnaire's own Chinese text. Garbage is collected before every timing.
-   Ratios are taken run by run, then the median. Peak memory is read after the first report of
-   today's layout, before the old layout and the baselines add their own.
+   Ratios are taken run by run, then the median. Peak memory is read after the first
+   report of today's layout, before the old layout and the baselines add their own.
 2. Cached download. The same report, stored, downloaded ``--downloads`` times through its
    real route (``/a/<token>/report.pdf``, Flask's test client: the app's own work, no HTTP
    server), each time followed by the bare liveness endpoint (``/healthz``) as baseline.
