@@ -12,8 +12,10 @@ shared 2-core machine's speed swings threefold from day to day; the ratios hold)
    the report of the newest assessment of a demo organisation with three assessments
    (history, comparison and all), rendered ``--runs`` times with today's layout and with
    the layout before issue 14 (``bench/layout_before_14/``, the "before" column), each
-   render timed right after its baseline: a plain document of the same number of pages
-   of the questionnaire's own Chinese text. Garbage is collected before every timing.
+   render timed right after its baseline: a plain document of exactly as many pages (its
+   last page half full) of the questionnaire's own text in the report's language, made
+   with the same font configuration as the reports. Garbage is collected before every
+   timing.
    Ratios are taken run by run, then the median. Peak memory is read after the first
    report of today's layout, before the old layout and the baselines add their own.
 2. Cached download. The same report, stored, downloaded ``--downloads`` times through its
@@ -118,15 +120,39 @@ def use_layout_before(app, folder: Path) -> None:
     )
 
 
-def baseline_html(pages: int, sentences: list[str]) -> str:
-    """Plain paragraphs of the questionnaire's own Chinese text, about ``pages`` A4 pages."""
-    paragraphs = ["".join(sentences[i : i + 12]) for i in range(0, len(sentences), 12)]
-    body = "".join(f"<p>{paragraphs[i % len(paragraphs)]}</p>" for i in range(5 * pages))
+def baseline_html(paragraphs: list[str], lang: str) -> str:
+    """Plain paragraphs of text: no stylesheet but one font, one size."""
+    body = "".join(f'<p id="p{i}">{text}</p>' for i, text in enumerate(paragraphs))
     return (
-        '<html lang="zh-CN"><body style="font-family: \'Noto Sans CJK SC\'; font-size: 10pt">'
+        f'<html lang="{lang}"><body style="font-family: \'Noto Sans CJK SC\'; font-size: 10pt">'
         + body
         + "</body></html>"
     )
+
+
+def baseline_of_pages(pages: int, sentences: list[str], lang: str, font_config) -> str:
+    """A plain document of exactly ``pages`` pages, its last page half full: paragraphs of
+    the questionnaire's own text in the report's language. One long document is laid out
+    once; it is cut before the first paragraph that starts below the middle of page
+    ``pages``."""
+    from weasyprint import HTML
+
+    per_paragraph, separator = (12, "") if lang == "zh-CN" else (6, " ")
+    texts = [
+        separator.join(sentences[i : i + per_paragraph])
+        for i in range(0, len(sentences), per_paragraph)
+    ]
+    paragraphs = [texts[i % len(texts)] for i in range(12 * (pages + 1))]
+    laid_out = HTML(string=baseline_html(paragraphs, lang)).render(font_config=font_config)
+    require(len(laid_out.pages) > pages, "the plain baseline is too short")
+    last = laid_out.pages[pages - 1]
+    middle = last.height / 2
+    starts = sorted(int(name[1:]) for name, (_x, y, *_end) in last.anchors.items() if y >= middle)
+    require(bool(starts), "no paragraph starts in the lower half of the baseline's last page")
+    document = baseline_html(paragraphs[: starts[0]], lang)
+    made = len(HTML(string=document).render(font_config=font_config).pages)
+    require(made == pages, f"the plain baseline has {made} pages, not {pages}")
+    return document
 
 
 def peak_mb() -> float:
@@ -168,6 +194,7 @@ def render_child(runs: int, language: str) -> dict[str, object]:
     from assessment.content.registry import current_library
     from assessment.extensions import db
     from assessment.models import Assessment
+    from assessment.reports.pdf import thread_font_config
     from assessment.reports.service import report_pdf
 
     with tempfile.TemporaryDirectory() as name:
@@ -187,7 +214,7 @@ def render_child(runs: int, language: str) -> dict[str, object]:
         before_pdf = render(before_app)
         with now_app.app_context():
             sentences = [
-                level.zh_cn
+                level.get(language)
                 for question in current_library().latest_published().questions
                 for level in question.levels
             ]
@@ -195,9 +222,19 @@ def render_child(runs: int, language: str) -> dict[str, object]:
             "now": len(PdfReader(io.BytesIO(now_pdf)).pages),
             "before": len(PdfReader(io.BytesIO(before_pdf)).pages),
         }
-        plain = {key: baseline_html(count, sentences) for key, count in pages.items()}
+        # The plain baselines are made as the reports are: the same font configuration,
+        # kept from one render to the next.
+        font_config = thread_font_config()
+        plain = {
+            key: baseline_of_pages(count, sentences, language, font_config)
+            for key, count in pages.items()
+        }
+
+        def render_plain(document: str) -> bytes:
+            return HTML(string=document).write_pdf(font_config=font_config)
+
         for document in plain.values():
-            HTML(string=document).write_pdf()  # warm
+            render_plain(document)  # warm
         # Each report right after its baseline, so that both meet the same machine.
         now_times, before_times = [], []
         plain_times: dict[str, list[float]] = {"now": [], "before": []}
@@ -206,7 +243,7 @@ def render_child(runs: int, language: str) -> dict[str, object]:
                 ("now", now_app, now_times),
                 ("before", before_app, before_times),
             ):
-                plain_times[key].append(timed(lambda d=plain[key]: HTML(string=d).write_pdf())[0])
+                plain_times[key].append(timed(lambda d=plain[key]: render_plain(d))[0])
                 times.append(timed(lambda a=app: render(a))[0])
     return {
         "now": now_times,

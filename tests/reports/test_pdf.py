@@ -214,3 +214,31 @@ def test_unknown_language_in_the_download_link_is_a_clear_400(client, demo):
     response = client.get(f"/a/{token}/report.pdf?lang=de", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "No report language de" in response.get_data(as_text=True)
+
+
+def test_the_html_parser_finds_its_patterns_again_instead_of_compiling_them_each_time():
+    """tinyhtml5 2.1 (WeasyPrint's HTML parser) stores its patterns under the wrong key and
+    compiles one for every run of text it reads; ``assessment.reports.pdf`` repairs the
+    cache (bench/report.py: half of the time it takes to parse a report)."""
+    import tinyhtml5
+    import tinyhtml5.inputstream
+
+    import assessment.reports.pdf  # noqa: F401 - the repair is made on import
+
+    tinyhtml5.parse("<p class='a'>" + "text <b title='t'>bold</b> " * 50 + "</p>")
+    keys = list(tinyhtml5.inputstream.characters_until_regex)
+    assert keys
+    for characters, _opposite in keys:
+        assert not isinstance(characters, re.Pattern)
+        assert all(isinstance(character, str) and len(character) == 1 for character in characters)
+
+
+def test_the_contents_on_the_cover_give_the_page_each_chapter_starts_on(client, demo):
+    _, token, _ = demo
+    reader = PdfReader(io.BytesIO(download(client, token, "en")))
+    cover = reader.pages[0].extract_text()
+    chapters = [item for item in reader.outline if not isinstance(item, list)]
+    assert len(chapters) >= 8  # the summary, profile, history, six dimensions, appendix
+    for chapter in chapters:
+        page = reader.get_destination_page_number(chapter) + 1
+        assert f"{chapter.title} {page}\n" in cover + "\n"
