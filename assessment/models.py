@@ -10,13 +10,14 @@ from __future__ import annotations
 import enum
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -696,3 +697,31 @@ class StoredReport(db.Model):
     file_name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int]
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+
+class Target(db.Model):
+    """A level an organisation means to reach by a date, in a dimension or in one question.
+
+    Targets belong to the organisation, not to one assessment: every assessment's results
+    and report read them against its own stored score (``core/targets.py``). A dimension's
+    own target has ``question_id`` "" (not NULL, so that the unique constraint holds).
+    """
+
+    __tablename__ = "target"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "dimension_id", "question_id"),
+        CheckConstraint("level BETWEEN 1 AND 5", name="level_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    dimension_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64), default="")
+    level: Mapped[int]
+    due_on: Mapped[date | None] = mapped_column(Date)
+    set_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    set_by: Mapped[User | None] = relationship()

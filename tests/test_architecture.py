@@ -26,6 +26,7 @@ FEATURES = frozenset(
         "history",
         "home",
         "people",
+        "plans",
         "portfolio",
         "questionnaire",
         "reports",

@@ -44,6 +44,7 @@ ACTIONS = {
     "firm.created": _l("created a consulting firm"),
     "export.generated": _l("exported assessment data"),
     "answers.imported": _l("imported answers from a file"),
+    "targets.saved": _l("saved the target levels"),
     # Kept after the organisation and its other events are gone: its id, and no name.
     "organisation.deleted": _l("deleted an organisation and all its data"),
 }

@@ -41,6 +41,16 @@ def display_delta(old: Fraction | float, new: Fraction | float) -> str:
     return signed(_cut(new) - _cut(old))
 
 
+def display_gap(current: Fraction | float, target: Fraction | float) -> str:
+    """Index points from an index up to a target level's floor, as shown: the difference
+    of the shown numbers, so that a reader who subtracts them finds the same figure; 0.0
+    exactly when the target is reached, and never less than 0.1 before."""
+    if current >= target:
+        return f"{0:.{INDEX_DECIMALS}f}"
+    shown = max(_cut(target) - _cut(current), Fraction(1, 10**INDEX_DECIMALS))
+    return f"{float(shown):.{INDEX_DECIMALS}f}"
+
+
 def display_contribution(value: Fraction) -> str:
     """A share of a change, rounded half up to one decimal, with its sign."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)

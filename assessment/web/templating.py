@@ -10,7 +10,8 @@ from assessment.content.presentation import answer_label
 from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.schema import LocalizedText, Questionnaire
-from assessment.core.numbers import display_index
+from assessment.core.numbers import display_gap, display_index
+from assessment.core.targets import DimensionGap
 from assessment.web.paging import page_url
 
 # Each language named in itself ("中文", "English"), from the CLDR data Babel ships.
@@ -47,6 +48,11 @@ def init_templating(app: Flask) -> None:
     @app.template_filter("index_text")
     def index_text(index: float) -> str:
         return display_index(index)
+
+    @app.template_filter("gap_text")
+    def gap_text(gap: DimensionGap) -> str:
+        """Index points still to climb to a target (for a dimension with a score)."""
+        return display_gap(gap.current_index, gap.target_index)
 
     app.add_template_global(page_url)
 

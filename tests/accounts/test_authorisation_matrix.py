@@ -102,6 +102,9 @@ EXPECTED = {
     ("GET", "reports.report_status"): every(200),  # whether a report being made is ready
     ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
     ("GET", "reports.logo"): every(404),  # no logo uploaded
+    # Target levels: seen by everyone who may see A, set by its managers.
+    ("GET", "plans.targets"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("POST", "plans.save_targets"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
     ("GET", "people.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.invite"): only(MANAGERS_OF_A, 400, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.revoke"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),

@@ -1,0 +1,109 @@
+"""An organisation's target levels: read, saved (with an audit event), and read against a
+stored score. The gap itself is computed by ``assessment.core.targets``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from assessment.audit import service as audit
+from assessment.core.content.schema import Questionnaire
+from assessment.core.scoring import Level
+from assessment.core.stored_result import StoredResult
+from assessment.core.targets import DimensionGap, dimension_gap
+from assessment.extensions import db
+from assessment.models import Organisation, Target, User, utc_now
+
+DIMENSION = ""  # Target.question_id of a dimension's own target
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    """What a person asks for one dimension: a level (None: no target) and a date."""
+
+    level: Level | None
+    due_on: date | None
+
+
+def dimension_targets(organisation_id: int) -> dict[str, Target]:
+    """The organisation's targets for whole dimensions, by dimension id."""
+    rows = db.session.execute(
+        select(Target).where(
+            Target.organisation_id == organisation_id, Target.question_id == DIMENSION
+        )
+    ).scalars()
+    return {row.dimension_id: row for row in rows}
+
+
+def save_dimension_targets(
+    organisation: Organisation,
+    questionnaire: Questionnaire,
+    wanted: dict[str, TargetInput],
+    user: User | None,
+) -> int:
+    """Set the targets of the questionnaire's dimensions as ``wanted`` says (a dimension
+    wanted without a level loses its target) and record it; return how many dimensions
+    have a target now. Dimensions ``wanted`` does not name keep theirs."""
+    existing = dimension_targets(organisation.id)
+    changed = False
+    for dimension in questionnaire.dimensions:
+        entry = wanted.get(dimension.id)
+        row = existing.get(dimension.id)
+        if entry is None:
+            continue
+        if entry.level is None:
+            if row is not None:
+                db.session.execute(delete(Target).where(Target.id == row.id))
+                changed = True
+            continue
+        if row is None:
+            row = Target(
+                organisation_id=organisation.id, dimension_id=dimension.id, question_id=DIMENSION
+            )
+            db.session.add(row)
+        elif row.level == int(entry.level) and row.due_on == entry.due_on:
+            continue
+        row.level = int(entry.level)
+        row.due_on = entry.due_on
+        row.set_by_id = user.id if user is not None else None
+        row.updated_at = utc_now()
+        changed = True
+    if changed:
+        db.session.flush()
+    count = len(dimension_targets(organisation.id))
+    if changed:
+        audit.record_for_organisation("targets.saved", organisation.id, targets=count)
+    db.session.commit()
+    return count
+
+
+@dataclass(frozen=True)
+class DimensionTargetView:
+    """A dimension's target read against one stored score."""
+
+    dimension_id: str
+    due_on: date | None
+    gap: DimensionGap
+
+
+def gaps_to_targets(
+    targets: dict[str, Target], result: StoredResult, questionnaire: Questionnaire
+) -> list[DimensionTargetView]:
+    """Each targeted dimension of the questionnaire, in its order, with its gap."""
+    thresholds = questionnaire.scoring_rules.thresholds
+    views = []
+    for dimension in questionnaire.dimensions:
+        target = targets.get(dimension.id)
+        if target is None:
+            continue
+        score = result.dimensions.get(dimension.id)
+        views.append(
+            DimensionTargetView(
+                dimension_id=dimension.id,
+                due_on=target.due_on,
+                gap=dimension_gap(Level(target.level), score.index if score else None, thresholds),
+            )
+        )
+    return views

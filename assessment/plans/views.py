@@ -1,0 +1,104 @@
+"""An organisation's target levels: seen by everyone who may see the organisation, set by
+those who manage it (its owner, its consultants, admins)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from assessment import policy
+from assessment.content.presentation import level_bands
+from assessment.content.registry import current_library
+from assessment.core.content.schema import Questionnaire
+from assessment.history import service as history
+from assessment.models import Assessment, Organisation
+from assessment.plans import service as plans
+from assessment.plans.forms import (
+    TargetsFormBase,
+    due_field_name,
+    level_field_name,
+    make_targets_form,
+    prefilled_targets_form,
+)
+from assessment.questionnaire import service
+from assessment.web.lookups import organisation_to_manage, organisation_to_view
+from assessment.web.templating import current_locale
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/organisations/<int:organisation_id>/targets")
+@login_required
+def targets(organisation_id: int) -> tuple[str, int]:
+    organisation = organisation_to_view(organisation_id)
+    latest, questionnaire = _basis(organisation)
+    form = prefilled_targets_form(
+        questionnaire, current_locale(), plans.dimension_targets(organisation.id)
+    )
+    return _targets_page(organisation, latest, questionnaire, form)
+
+
+@bp.post("/organisations/<int:organisation_id>/targets")
+@login_required
+def save_targets(organisation_id: int) -> Response | tuple[str, int]:
+    organisation = organisation_to_manage(organisation_id)
+    latest, questionnaire = _basis(organisation)
+    form = make_targets_form(questionnaire, current_locale())()
+    if not form.validate_on_submit():
+        return _targets_page(organisation, latest, questionnaire, form, 400)
+    count = plans.save_dimension_targets(organisation, questionnaire, form.wanted(), current_user)
+    flash(
+        ngettext(
+            "Saved: %(num)d dimension has a target level.",
+            "Saved: %(num)d dimensions have a target level.",
+            count,
+        )
+        if count
+        else _("Saved: no dimension has a target level."),
+        "success",
+    )
+    return redirect(url_for("plans.targets", organisation_id=organisation.id))
+
+
+def _basis(organisation: Organisation) -> tuple[Assessment | None, Questionnaire]:
+    """The latest submitted assessment and its questionnaire; without one, the newest
+    published questionnaire: targets are set for its dimensions."""
+    library = current_library()
+    submitted = history.submitted_of(organisation)
+    if submitted:
+        return submitted[-1], service.questionnaire_of(submitted[-1], library)
+    return None, library.latest_published()
+
+
+def _targets_page(
+    organisation: Organisation,
+    latest: Assessment | None,
+    questionnaire: Questionnaire,
+    form: TargetsFormBase,
+    status: int = 200,
+) -> tuple[str, int]:
+    saved = plans.dimension_targets(organisation.id)
+    result = latest.stored_result if latest is not None else None
+    gaps = (
+        {view.dimension_id: view for view in plans.gaps_to_targets(saved, result, questionnaire)}
+        if result is not None
+        else {}
+    )
+    return (
+        render_template(
+            "plans/targets.html",
+            organisation=organisation,
+            questionnaire=questionnaire,
+            latest=latest,
+            result=result,
+            gaps=gaps,
+            form=form,
+            level_field=lambda dimension_id: form[level_field_name(dimension_id)],
+            due_field=lambda dimension_id: form[due_field_name(dimension_id)],
+            may_manage=policy.can_manage_organisation(current_user, organisation),
+            bands=level_bands(questionnaire, current_locale()),
+        ),
+        status,
+    )

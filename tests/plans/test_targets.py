@@ -1,0 +1,164 @@
+"""Target levels: set by an organisation's consultant or owner, read by everyone who sees
+it, with the gap to each target counted from the latest submitted assessment."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from assessment.core.numbers import display_gap
+from assessment.core.targets import level_floor
+from assessment.extensions import db
+from assessment.history import service as history
+from assessment.models import AuditEvent, Organisation, Target
+from assessment.portfolio.deletion import delete_organisation
+from tests.conftest import form_token
+from tests.reports.conftest import demo, log_in  # noqa: F401 - the demo fixture
+
+CONSULTANT = ("consultant@example.com", "demo-consultant-2026")
+
+
+def choose_language(client, locale):
+    token = form_token(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"locale": locale, "csrf_token": token})
+
+
+def log_in_as_consultant(client, locale="en"):
+    log_in(client, *CONSULTANT)
+    choose_language(client, locale)
+
+
+@pytest.fixture
+def organisation_id(app, demo):  # noqa: F811 - the fixture imported above
+    with app.app_context():
+        return db.session.execute(select(Organisation.id).order_by(Organisation.id)).scalar()
+
+
+def targets_url(organisation_id):
+    return f"/organisations/{organisation_id}/targets"
+
+
+def post_targets(client, organisation_id, **fields):
+    token = form_token(client.get(targets_url(organisation_id)).get_data(as_text=True))
+    everything = {f"level_{d}": "" for d in DIMENSIONS} | {f"due_{d}": "" for d in DIMENSIONS}
+    return client.post(
+        targets_url(organisation_id), data={"csrf_token": token, **everything, **fields}
+    )
+
+
+DIMENSIONS = ("model", "technology", "industry", "data", "cost", "talent")
+
+
+def saved_targets(app, organisation_id):
+    with app.app_context():
+        rows = db.session.execute(
+            select(Target).where(Target.organisation_id == organisation_id)
+        ).scalars()
+        return {
+            row.dimension_id: (row.level, row.due_on and row.due_on.isoformat()) for row in rows
+        }
+
+
+def test_a_consultant_sets_targets_and_sees_the_gap_from_the_latest_assessment(
+    app, client, organisation_id
+):
+    log_in_as_consultant(client)
+    response = post_targets(
+        client, organisation_id, level_data="4", due_data="2027-12-31", level_model="2"
+    )
+    assert response.status_code == 302
+    assert saved_targets(app, organisation_id) == {
+        "data": (4, "2027-12-31"),
+        "model": (2, None),
+    }
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        latest = history.submitted_of(organisation)[-1]
+        from assessment.content.registry import current_library
+        from assessment.questionnaire import service
+
+        questionnaire = service.questionnaire_of(latest, current_library())
+        thresholds = questionnaire.scoring_rules.thresholds
+        data_index = latest.stored_result.dimensions["data"].index
+        events = (
+            db.session.execute(select(AuditEvent).where(AuditEvent.action == "targets.saved"))
+            .scalars()
+            .all()
+        )
+    expected = display_gap(data_index, level_floor(4, thresholds))
+    assert data_index < level_floor(4, thresholds)  # the demo's data dimension is below 4
+    assert f"{expected} points to go" in page
+    assert "2 dimensions have a target level" in page
+    assert len(events) == 1
+
+
+def test_a_date_without_a_level_is_refused_and_nothing_is_lost(app, client, organisation_id):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_cost="3")
+    response = post_targets(client, organisation_id, level_cost="3", due_talent="2027-01-01")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Choose a target level for Talent, or clear its date." in page
+    assert 'value="2027-01-01"' in page  # what was typed comes back
+    assert saved_targets(app, organisation_id) == {"cost": (3, None)}
+
+
+@pytest.mark.parametrize("typed", ["31/12/2027", "2027-13-01", "tomorrow", "2027-02-30"])
+def test_a_date_that_is_not_one_gets_a_clear_message(app, client, organisation_id, typed):
+    log_in_as_consultant(client)
+    response = post_targets(client, organisation_id, level_cost="3", due_cost=typed)
+    assert response.status_code == 400
+    assert "Give the date as year-month-day, for example 2027-06-30." in response.get_data(
+        as_text=True
+    )
+    assert saved_targets(app, organisation_id) == {}
+
+
+@pytest.mark.parametrize("level", ["0", "6", "x", "3.5"])
+def test_a_level_that_is_not_one_is_refused(app, client, organisation_id, level):
+    log_in_as_consultant(client)
+    response = post_targets(client, organisation_id, level_cost=level)
+    assert response.status_code == 400
+    assert saved_targets(app, organisation_id) == {}
+
+
+def test_a_dimension_left_out_of_the_form_keeps_its_target(app, client, organisation_id):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_cost="3", level_talent="4")
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    response = client.post(
+        targets_url(organisation_id),
+        data={"csrf_token": form_token(page), "level_cost": ""},  # only cost is posted
+    )
+    assert response.status_code == 302
+    assert saved_targets(app, organisation_id) == {"talent": (4, None)}
+
+
+def test_the_saved_targets_come_back_in_the_form_and_clearing_one_removes_it(
+    app, client, organisation_id
+):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_cost="3", due_cost="2027-03-31")
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    assert re.search(r'<option selected value="3">|<option value="3" selected>', page)
+    assert 'value="2027-03-31"' in page
+    post_targets(client, organisation_id)
+    assert saved_targets(app, organisation_id) == {}
+
+
+def test_targets_are_shown_in_chinese(app, client, organisation_id):
+    log_in_as_consultant(client, "zh_CN")
+    post_targets(client, organisation_id, level_data="5")
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    assert "目标等级" in page
+    assert "还差" in page
+    assert "points to go" not in page
+
+
+def test_deleting_the_organisation_deletes_its_targets(app, client, organisation_id):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_data="5")
+    with app.app_context():
+        delete_organisation(organisation_id)
+    assert saved_targets(app, organisation_id) == {}
