@@ -12,4 +12,5 @@ _signals = Namespace()
 
 report_inputs_changed = _signals.signal("report-inputs-changed")
 """Sent (with ``assessment=``) once a change to what an assessment's report is made from
-is committed: its submission, or the consultant's commentary and logo."""
+is committed: its submission, the consultant's commentary and logo, or the organisation's
+target levels (sent for its latest submitted assessment)."""

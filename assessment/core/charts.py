@@ -43,11 +43,21 @@ class RadarChart:
     radius: float
     rings: tuple[tuple[int, str], ...]  # (index, polygon points)
     axes: tuple[RadarAxis, ...]
+    # Where each dimension's target level begins; None for a dimension without a target,
+    # whose corner stays at its value. Empty when no dimension has a target.
+    targets: tuple[Point | None, ...] = ()
 
     @property
     def polygon(self) -> str:
         """The value polygon; axes without data sit at the centre."""
         return " ".join(str(axis.point) for axis in self.axes)
+
+    @property
+    def target_polygon(self) -> str:
+        """The target polygon: each target's index, or the value where there is none."""
+        return " ".join(
+            str(target or axis.point) for axis, target in zip(self.axes, self.targets, strict=True)
+        )
 
 
 def _polar(centre: Point, radius: float, angle: float) -> Point:
@@ -62,9 +72,13 @@ def _text_anchor(horizontal: float) -> str:
 
 
 def radar(
-    values: list[tuple[str, float | None]], width: float = 600, height: float = 420
+    values: list[tuple[str, float | None]],
+    width: float = 600,
+    height: float = 420,
+    targets: list[float | None] | None = None,
 ) -> RadarChart:
-    """A radar chart of indices 0-100, first axis pointing up, clockwise.
+    """A radar chart of indices 0-100, first axis pointing up, clockwise; ``targets``, one
+    per value, the index at which each dimension's target level begins (None: no target).
 
     The chart is wider than tall, leaving room for labels beside the side axes.
     """
@@ -97,8 +111,22 @@ def radar(
                 text_anchor=text_anchor,
             )
         )
+    target_points = (
+        tuple(
+            None if target is None else _polar(centre, radius * target / INDEX_MAX, angle)
+            for target, angle in zip(targets, angles, strict=True)
+        )
+        if targets and any(target is not None for target in targets)
+        else ()
+    )
     return RadarChart(
-        width=width, height=height, centre=centre, radius=radius, rings=rings, axes=tuple(axes)
+        width=width,
+        height=height,
+        centre=centre,
+        radius=radius,
+        rings=rings,
+        axes=tuple(axes),
+        targets=target_points,
     )
 
 

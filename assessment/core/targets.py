@@ -17,9 +17,18 @@ Adding the gap to the current index reaches the target level exactly: not a hair
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from assessment.core.scoring import Answer, Level
+
+
+@dataclass(frozen=True)
+class DimensionTarget:
+    """What an organisation means to reach in a dimension: a level, and by when."""
+
+    level: Level
+    due_on: date | None
 
 
 def level_floor(level: Level, thresholds: tuple[Fraction, ...]) -> Fraction:

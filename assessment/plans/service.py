@@ -6,15 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import delete, select
 
+from assessment import events
 from assessment.audit import service as audit
 from assessment.core.content.schema import Questionnaire
 from assessment.core.scoring import Level
 from assessment.core.stored_result import StoredResult
-from assessment.core.targets import DimensionGap, dimension_gap
+from assessment.core.targets import DimensionGap, DimensionTarget, dimension_gap
 from assessment.extensions import db
-from assessment.models import Organisation, Target, User, utc_now
+from assessment.models import (
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    Target,
+    User,
+    utc_now,
+)
 
 DIMENSION = ""  # Target.question_id of a dimension's own target
 
@@ -35,6 +44,16 @@ def dimension_targets(organisation_id: int) -> dict[str, Target]:
         )
     ).scalars()
     return {row.dimension_id: row for row in rows}
+
+
+def targets_by_dimension(organisation_id: int | None) -> dict[str, DimensionTarget]:
+    """The organisation's dimension targets as the results and the report read them."""
+    if organisation_id is None:
+        return {}
+    return {
+        dimension_id: DimensionTarget(level=Level(row.level), due_on=row.due_on)
+        for dimension_id, row in dimension_targets(organisation_id).items()
+    }
 
 
 def save_dimension_targets(
@@ -76,7 +95,26 @@ def save_dimension_targets(
     if changed:
         audit.record_for_organisation("targets.saved", organisation.id, targets=count)
     db.session.commit()
+    if changed:
+        _report_inputs_changed(organisation)
     return count
+
+
+def _report_inputs_changed(organisation: Organisation) -> None:
+    """The reports show the targets: the latest submitted assessment's are made again
+    (ahead, with Redis); earlier ones when next asked for."""
+    latest = db.session.execute(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == organisation.id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.of_organisation_level(),
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if latest is not None:
+        events.report_inputs_changed.send(current_app._get_current_object(), assessment=latest)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
 from assessment.core.content.schema import Questionnaire
-from assessment.core.numbers import display_index, display_score
+from assessment.core.numbers import display_gap, display_index, display_score
 from assessment.core.stored_result import StoredAggregate, StoredResult, as_float
+from assessment.core.targets import DimensionTarget, dimension_gap, level_floor
 from assessment.models import level_of
 
 MAIN_GAP_COUNT = 5
@@ -50,6 +53,14 @@ class QuestionView:
 
 
 @dataclass(frozen=True)
+class TargetView:
+    level: LevelView
+    due_on: date | None
+    points: str | None  # index points still to climb, as shown; None without a score
+    reached: bool | None
+
+
+@dataclass(frozen=True)
 class DimensionCard:
     id: str
     part: str
@@ -68,6 +79,7 @@ class DimensionCard:
     recommendation: str | None
     next_level: LevelView | None
     lowest: tuple[QuestionView, ...]
+    target: TargetView | None = None
 
 
 @dataclass(frozen=True)
@@ -127,13 +139,33 @@ def _levelled_questions(
     return [view for _, view in sorted(views, key=lambda item: item[0])]
 
 
+def _target(
+    questionnaire: Questionnaire,
+    target: DimensionTarget | None,
+    outcome_index: Fraction | None,
+    locale: str,
+) -> TargetView | None:
+    if target is None:
+        return None
+    gap = dimension_gap(target.level, outcome_index, questionnaire.scoring_rules.thresholds)
+    return TargetView(
+        level=_level(questionnaire, target.level, locale),
+        due_on=target.due_on,
+        points=None if gap.points is None else display_gap(gap.current_index, gap.target_index),
+        reached=gap.reached,
+    )
+
+
 def build_results(
     questionnaire: Questionnaire,
     result: StoredResult,
     answer_values: Mapping[str, str | None],
     locale: str,
+    targets: Mapping[str, DimensionTarget] | None = None,
 ) -> ResultsView:
-    """The results of one assessment, from its stored (or current) score."""
+    """The results of one assessment, from its stored (or current) score, read against
+    the organisation's ``targets`` by dimension id, if any."""
+    targets = targets or {}
     levelled = _levelled_questions(questionnaire, answer_values, locale)
     below_top = [view for view in levelled if view.level < TOP_LEVEL]
 
@@ -164,6 +196,7 @@ def build_results(
                 if level and level < TOP_LEVEL
                 else None,
                 lowest=tuple(v for v in below_top if v.dimension_id == dimension.id)[:3],
+                target=_target(questionnaire, targets.get(dimension.id), outcome.index, locale),
             )
         )
 
@@ -176,7 +209,15 @@ def build_results(
         ),
         dimensions=tuple(cards),
         main_gaps=tuple(below_top[:MAIN_GAP_COUNT]),
-        radar=radar([(card.name, card.index_value) for card in cards]),
+        radar=radar(
+            [(card.name, card.index_value) for card in cards],
+            targets=[
+                float(level_floor(target.level, questionnaire.scoring_rules.thresholds))
+                if (target := targets.get(card.id))
+                else None
+                for card in cards
+            ],
+        ),
         level_bands=level_bands(questionnaire, locale),
         method=tuple(method_paragraphs(questionnaire, locale)),
     )

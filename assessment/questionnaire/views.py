@@ -31,6 +31,7 @@ from assessment.core import locales
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
 from assessment.extensions import csrf
+from assessment.plans import service as plans
 from assessment.questionnaire import service
 from assessment.questionnaire.access import genuine_post, load, page_context
 from assessment.questionnaire.forms import (
@@ -313,6 +314,7 @@ def results(token: str) -> Response | str:
         service.result_of(assessment, questionnaire),
         answer_values,
         current_locale(),
+        targets=plans.targets_by_dimension(assessment.organisation_id),
     )
     may_comment = policy.can_write_commentary(current_user, assessment)
     commentary = assessment.commentary

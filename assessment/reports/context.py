@@ -26,6 +26,7 @@ from assessment.history import service as history
 from assessment.history.comparison_view import ComparisonView, build_comparison
 from assessment.history.trend import trend_chart
 from assessment.models import Assessment, ReportCommentary, level_of
+from assessment.plans import service as plans
 from assessment.questionnaire import service
 from assessment.questionnaire.results import DimensionCard, LevelView, ResultsView, build_results
 
@@ -198,7 +199,11 @@ def build_report_context(
     questionnaire = service.questionnaire_of(assessment, library)
     answer_values = {a.question_id: a.value for a in assessment.answers}
     results = build_results(
-        questionnaire, service.result_of(assessment, questionnaire), answer_values, locale
+        questionnaire,
+        service.result_of(assessment, questionnaire),
+        answer_values,
+        locale,
+        targets=plans.targets_by_dimension(assessment.organisation_id),
     )
     commentary = assessment.commentary or ReportCommentary(dimension_notes={})
     organisation = assessment.organisation

@@ -1,11 +1,12 @@
 """What a report is made from, as one digest: its fingerprint.
 
 A submitted assessment's scores never change, so its report changes only when something
-it is made from does: the organisation's details, the consultant's commentary and logo,
-the earlier assessments its history shows, the content of the questionnaire versions it
-explains, or the way reports are made (the templates, the print stylesheet, the message
-catalogues, the code, WeasyPrint) and the language. The fingerprint is a digest of all of
-them; a stored report is served only while its fingerprint is the current one.
+it is made from does: the organisation's details and target levels, the consultant's
+commentary and logo, the earlier assessments its history shows, the content of the
+questionnaire versions it explains, or the way reports are made (the templates, the print
+stylesheet, the message catalogues, the code, WeasyPrint) and the language. The
+fingerprint is a digest of all of them; a stored report is served only while its
+fingerprint is the current one.
 
 Computing it reads a few short rows and, for files, only what changed since the last
 time: much less than building the report's HTML.
@@ -29,6 +30,7 @@ from sqlalchemy import select
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus
+from assessment.plans import service as plans
 
 REPORT_TEMPLATE = "reports/report.html"
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -69,6 +71,12 @@ def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) ->
             commentary.logo_file,  # a new upload always has a new (random) name
         ],
         "history": history,
+        "targets": [
+            [dimension_id, int(target.level), target.due_on]
+            for dimension_id, target in sorted(
+                plans.targets_by_dimension(assessment.organisation_id).items()
+            )
+        ],
         "content": [library.digest(key) for key in versions if library.get(*key)]
         + [library.digest()],
     }

@@ -46,6 +46,20 @@ def test_a_dimension_without_data_sits_at_the_centre():
     assert chart.polygon.count(",") == 3
 
 
+def test_targets_sit_at_their_index_and_a_dimension_without_one_keeps_its_value():
+    chart = radar([("a", 40), ("b", 70), ("c", None)], targets=[60, None, 20])
+    first, second, _third = chart.target_polygon.split(" ")
+    assert distance(chart.centre, chart.targets[0]) == pytest.approx(chart.radius * 0.6)
+    assert second == str(chart.axes[1].point)  # no target: the corner stays at the value
+    assert distance(chart.centre, chart.targets[2]) == pytest.approx(chart.radius * 0.2)
+    assert first != str(chart.axes[0].point)
+
+
+def test_without_any_target_there_is_no_target_polygon():
+    assert radar([("a", 40), ("b", 70)]).targets == ()
+    assert radar([("a", 40), ("b", 70)], targets=[None, None]).targets == ()
+
+
 def test_axes_keep_their_labels_and_values():
     chart = radar([("Model", 75.0), ("Data", None)])
     assert [(a.label, a.value) for a in chart.axes] == [("Model", 75.0), ("Data", None)]

@@ -162,3 +162,26 @@ def test_deleting_the_organisation_deletes_its_targets(app, client, organisation
     with app.app_context():
         delete_organisation(organisation_id)
     assert saved_targets(app, organisation_id) == {}
+
+
+def test_the_results_page_shows_each_target_and_draws_the_targets_on_the_radar(
+    app,
+    client,
+    organisation_id,
+    demo,  # noqa: F811 - the fixture imported above
+):
+    _assessment_id, token, _name = demo
+    log_in_as_consultant(client)
+    before = client.get(f"/a/{token}/results").get_data(as_text=True)
+    assert 'class="target"' not in before
+    post_targets(client, organisation_id, level_data="5", due_data="2028-06-30")
+    page = client.get(f"/a/{token}/results").get_data(as_text=True)
+    assert page.count('class="target"') == 1  # the target polygon on the radar
+    data_card = page[page.index('id="dimension-data"') :]
+    data_card = data_card[: data_card.index("</article>")]
+    assert "Target:" in data_card
+    assert "Level 5" in data_card
+    assert "Jun 30, 2028" in data_card
+    assert "points to go" in data_card
+    other_card = page[page.index('id="dimension-cost"') :]
+    assert "Target:" not in other_card[: other_card.index("</article>")]

@@ -19,6 +19,7 @@ from tests.batches.conftest import (
     client_as,
     run_worker,
 )
+from tests.conftest import form_token
 from tests.reports.conftest import pdf_text
 from tests.reports.test_safety_and_commentary import save_commentary
 
@@ -88,6 +89,22 @@ def test_saving_commentary_queues_the_reports_again(redis_app):
     assert changed == {(world["beta_assessment"], "en"), (world["beta_assessment"], "zh-CN")}
     with client.get(f"/a/{token}/report.pdf?lang=en") as response:
         assert "Made ahead with this note." in pdf_text(response.data)
+
+
+def test_saving_target_levels_queues_the_latest_reports_again(redis_app):
+    world = build_world(redis_app)
+    run_worker(redis_app)
+    before = stored(redis_app)
+    client = client_as(redis_app, "consultant")
+    url = f"/organisations/{world['beta']}/targets"
+
+    token = form_token(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={"csrf_token": token, "level_cost": "4"}).status_code == 302
+
+    assert ahead_queue(redis_app).count == 2
+    run_worker(redis_app)
+    changed = {(row.assessment_id, row.language) for row in set(stored(redis_app)) - set(before)}
+    assert changed == {(world["beta_assessment"], "en"), (world["beta_assessment"], "zh-CN")}
 
 
 def test_a_queued_report_no_worker_has_started_is_made_at_once(redis_app):

@@ -15,6 +15,7 @@ from assessment.core.content.library import ContentLibrary
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, Organisation, StoredReport
 from assessment.reports import store
+from tests.conftest import form_token
 from tests.reports.conftest import pdf_text
 from tests.reports.test_safety_and_commentary import save_commentary, tiny_png
 
@@ -106,6 +107,21 @@ def change_questionnaire_content(app, client, token):
     return "Retitled questionnaire"
 
 
+def change_targets(app, client, token):
+    """A consultant sets a target level (the report shows it with its gap)."""
+    with app.app_context():
+        organisation_id = db.session.execute(
+            select(Assessment.organisation_id).where(Assessment.resume_token == token)
+        ).scalar_one()
+    page = client.get(f"/organisations/{organisation_id}/targets").get_data(as_text=True)
+    response = client.post(
+        f"/organisations/{organisation_id}/targets",
+        data={"csrf_token": form_token(page), "level_data": "5", "due_data": "2029-03-31"},
+    )
+    assert response.status_code == 302
+    return "Target: Level 5"
+
+
 def change_template(app, client, token, tmp_path):
     folder = tmp_path / "templates" / "reports"
     folder.mkdir(parents=True)
@@ -147,6 +163,7 @@ def change_level_bar(app, client, token, tmp_path):
         change_commentary,
         change_logo,
         change_organisation_name,
+        change_targets,
         change_questionnaire_content,
         change_template,
         change_stylesheet,
