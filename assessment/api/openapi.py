@@ -182,6 +182,16 @@ def openapi_document() -> dict[str, Any]:
                     operation_id="listAssessments",
                 )
             },
+            "/organisations/{organisation_id}/targets": {
+                "get": _operation(
+                    "The organisation's target levels by dimension, each with its gap in "
+                    "index points from the latest submitted assessment.",
+                    _json(_ref(schemas.Targets), "The targets."),
+                    ("404",),
+                    (organisation,),
+                    operation_id="getTargets",
+                )
+            },
             "/organisations/{organisation_id}/history": {
                 "get": _operation(
                     "The trend: each submitted assessment's overall and dimension indices "

@@ -26,11 +26,14 @@ from assessment.api.shapes import (
     latest_submitted_json,
     organisation_json,
     reference,
+    target_json,
 )
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.history import service as history
 from assessment.models import Answer, Assessment, Organisation
+from assessment.plans import service as plans
+from assessment.questionnaire import service
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -141,5 +144,38 @@ def organisation_compare(organisation_id: int) -> Response:
             dimensions={
                 dimension_id: dimension_change(d) for dimension_id, d in compared.dimensions.items()
             },
+        )
+    )
+
+
+@api_get("/organisations/<int:organisation_id>/targets")
+def organisation_targets(organisation_id: int) -> Response:
+    """The organisation's target levels by dimension, each with its gap from the latest
+    submitted assessment, exactly and as the pages show it."""
+    organisation = _organisation(organisation_id)
+    submitted = history.submitted_of(organisation)
+    latest = submitted[-1] if submitted else None
+    library = current_library()
+    questionnaire = (
+        service.questionnaire_of(latest, library) if latest else library.latest_published()
+    )
+    saved = plans.dimension_targets(organisation.id)
+    gaps = (
+        {
+            view.dimension_id: view.gap
+            for view in plans.gaps_to_targets(saved, latest.stored_result, questionnaire)
+        }
+        if latest is not None
+        else {}
+    )
+    return dump(
+        schemas.Targets(
+            organisation_id=organisation.id,
+            assessment_id=latest.id if latest else None,
+            targets=[
+                target_json(dimension.id, saved[dimension.id], gaps.get(dimension.id))
+                for dimension in questionnaire.dimensions
+                if dimension.id in saved
+            ],
         )
     )

@@ -9,7 +9,7 @@ for deltas, the figure the comparison page shows (``"+8.3"``, with a true minus 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,6 +190,38 @@ class Exact(Strict):
     value: float
 
 
+class TargetGap(Strict):
+    target_index: Exact = Field(description="The index at which the target level begins.")
+    current_index: Exact | None = Field(
+        description="The dimension's index in the latest submitted assessment; None without "
+        "a score (insufficient data)."
+    )
+    points: Exact | None = Field(
+        description="Index points still to climb, exactly: 0 once reached; None without a score."
+    )
+    shown: str | None = Field(
+        description='As the pages show it, e.g. "12.8"; None without a score.'
+    )
+    reached: bool | None
+
+
+class Target(Strict):
+    dimension_id: str
+    level: int = Field(ge=1, le=5)
+    due_on: date | None
+    gap: TargetGap | None = Field(
+        description="Against the latest submitted assessment; None before the first."
+    )
+
+
+class Targets(Strict):
+    organisation_id: int
+    assessment_id: int | None = Field(
+        description="The latest submitted assessment the gaps are counted from."
+    )
+    targets: list[Target] = Field(description="In the questionnaire's order of dimensions.")
+
+
 class Delta(Exact):
     shown: str = Field(description='As the comparison page shows it, e.g. "+8.3", "−1.0".')
 
@@ -256,5 +288,6 @@ RESPONSE_MODELS = (
     AnswersUpdate,
     Result,
     History,
+    Targets,
     Comparison,
 )

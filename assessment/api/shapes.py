@@ -9,9 +9,10 @@ from assessment.api import schemas
 from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
 from assessment.core.content.schema import Questionnaire
-from assessment.core.numbers import display_delta, signed
+from assessment.core.numbers import display_delta, display_gap, signed
+from assessment.core.targets import DimensionGap
 from assessment.exports.records import assessment_fields, organisation_fields
-from assessment.models import Assessment, Organisation
+from assessment.models import Assessment, Organisation, Target
 from assessment.questionnaire import service
 
 
@@ -90,6 +91,23 @@ def answer_value(answer: scoring.Answer | None) -> int | str | None:
 
 def _exact(value: Fraction | None) -> schemas.Exact | None:
     return None if value is None else schemas.Exact(exact=str(value), value=float(value))
+
+
+def target_json(dimension_id: str, target: Target, gap: DimensionGap | None) -> schemas.Target:
+    return schemas.Target(
+        dimension_id=dimension_id,
+        level=target.level,
+        due_on=target.due_on,
+        gap=None
+        if gap is None
+        else schemas.TargetGap(
+            target_index=_exact(gap.target_index),
+            current_index=_exact(gap.current_index),
+            points=_exact(gap.points),
+            shown=None if gap.points is None else display_gap(gap.current_index, gap.target_index),
+            reached=gap.reached,
+        ),
+    )
 
 
 def _level(level: scoring.Level | None) -> int | None:

@@ -149,6 +149,7 @@ EXPECTED = {
     ("GET", "api.organisation"): every(401),
     ("GET", "api.organisation_assessments"): every(401),
     ("GET", "api.organisation_history"): every(401),
+    ("GET", "api.organisation_targets"): every(401),
     ("GET", "api.organisation_compare"): every(401),
     ("GET", "api.assessment"): every(401),
     ("GET", "api.answers"): every(401),

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from fractions import Fraction
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -347,3 +348,34 @@ def test_each_token_has_its_own_rate_limit(app, client, api):
     assert client.get("/api/v1/organisations", headers=headers).json["error"]
     other = bearer(api.tokens["consultant"])
     assert client.get("/api/v1/organisations", headers=other).status_code == 200
+
+
+def test_targets_give_each_gap_exactly_and_as_the_pages_show_it(app, client, api):
+    from assessment.core.scoring import Level
+    from assessment.extensions import db
+    from assessment.models import Organisation
+    from assessment.plans import service as plans
+
+    first = api.organisation_ids[0]
+    url = f"/api/v1/organisations/{first}/targets"
+    assert client.get(url, headers=bearer(api.tokens["owner"])).json["targets"] == []
+    with app.test_request_context():
+        from assessment.content.registry import current_library
+
+        plans.save_dimension_targets(
+            db.session.get(Organisation, first),
+            current_library().latest_published(),
+            {"data": plans.TargetInput(Level(5), None)},
+            None,
+        )
+    body = client.get(url, headers=bearer(api.tokens["owner"])).json
+    assert body["assessment_id"] == api.submitted_ids[-1]
+    [target] = body["targets"]
+    assert (target["dimension_id"], target["level"], target["due_on"]) == ("data", 5, None)
+    gap = target["gap"]
+    assert gap["target_index"]["exact"] == "80"
+    points = Fraction(gap["points"]["exact"])
+    assert points == max(Fraction(80) - Fraction(gap["current_index"]["exact"]), 0)
+    assert gap["reached"] == (points == 0)
+    assert (gap["shown"] == "0.0") == gap["reached"]
+    assert client.get(url, headers=bearer(api.tokens["other"])).status_code == 404
