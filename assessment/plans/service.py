@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from assessment import events
 from assessment.audit import service as audit
 from assessment.core.content.schema import Questionnaire
+from assessment.core.errors import AssessmentError
 from assessment.core.scoring import Level
 from assessment.core.stored_result import StoredResult
 from assessment.core.targets import DimensionGap, DimensionTarget, dimension_gap
@@ -26,6 +29,18 @@ from assessment.models import (
 )
 
 DIMENSION = ""  # Target.question_id of a dimension's own target
+
+
+class TargetsChangedError(AssessmentError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l(
+                "Someone else saved targets for this organisation at the same moment, so "
+                "nothing was saved. Check the targets below and save again."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,28 @@ def save_dimension_targets(
     """Set the targets of the questionnaire's dimensions as ``wanted`` says (a dimension
     wanted without a level loses its target) and record it; return how many dimensions
     have a target now. Dimensions ``wanted`` does not name keep theirs."""
+    try:
+        changed = _apply(organisation, questionnaire, wanted, user)
+        db.session.flush()  # a row someone else added meanwhile shows here, or at commit
+        count = len(dimension_targets(organisation.id))
+        if changed:
+            audit.record_for_organisation("targets.saved", organisation.id, targets=count)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise TargetsChangedError() from None
+    if changed:
+        _report_inputs_changed(organisation)
+    return count
+
+
+def _apply(
+    organisation: Organisation,
+    questionnaire: Questionnaire,
+    wanted: dict[str, TargetInput],
+    user: User | None,
+) -> bool:
+    """Change, add or delete the target rows as ``wanted`` says; whether anything changed."""
     existing = dimension_targets(organisation.id)
     changed = False
     for dimension in questionnaire.dimensions:
@@ -89,15 +126,7 @@ def save_dimension_targets(
         row.set_by_id = user.id if user is not None else None
         row.updated_at = utc_now()
         changed = True
-    if changed:
-        db.session.flush()
-    count = len(dimension_targets(organisation.id))
-    if changed:
-        audit.record_for_organisation("targets.saved", organisation.id, targets=count)
-    db.session.commit()
-    if changed:
-        _report_inputs_changed(organisation)
-    return count
+    return changed
 
 
 def _report_inputs_changed(organisation: Organisation) -> None:

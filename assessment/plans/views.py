@@ -48,7 +48,13 @@ def save_targets(organisation_id: int) -> Response | tuple[str, int]:
     form = make_targets_form(questionnaire, current_locale())()
     if not form.validate_on_submit():
         return _targets_page(organisation, latest, questionnaire, form, 400)
-    count = plans.save_dimension_targets(organisation, questionnaire, form.wanted(), current_user)
+    try:
+        count = plans.save_dimension_targets(
+            organisation, questionnaire, form.wanted(), current_user
+        )
+    except plans.TargetsChangedError as error:
+        flash(str(error.message), "warning")
+        return redirect(url_for("plans.targets", organisation_id=organisation.id))
     flash(
         ngettext(
             "Saved: %(num)d dimension has a target level.",

@@ -185,3 +185,27 @@ def test_the_results_page_shows_each_target_and_draws_the_targets_on_the_radar(
     assert "points to go" in data_card
     other_card = page[page.index('id="dimension-cost"') :]
     assert "Target:" not in other_card[: other_card.index("</article>")]
+
+
+def test_two_people_saving_at_once_lose_nothing_and_are_told(
+    app, client, organisation_id, monkeypatch
+):
+    """The second save of the same moment finds the other's new row only when it commits:
+    it is refused whole, with a message, and the first one's targets stand."""
+    from assessment.plans import service as plans
+
+    log_in_as_consultant(client)
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    post_targets(client, organisation_id, level_cost="2")  # the other person's save
+    monkeypatch.setattr(plans, "dimension_targets", lambda organisation_id: {})  # read before
+    response = client.post(
+        targets_url(organisation_id),
+        data={"csrf_token": form_token(page), "level_cost": "4", "level_data": "3"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Someone else saved targets for this organisation at the same moment" in (
+        response.get_data(as_text=True)
+    )
+    monkeypatch.undo()
+    assert saved_targets(app, organisation_id) == {"cost": (2, None)}
