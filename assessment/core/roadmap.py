@@ -1,0 +1,113 @@
+"""The roadmap's proposed steps, and the rule that ranks them. Pure, like ``scoring``.
+
+A step is one question climbing from the level answered to its dimension's target level;
+the content's descriptors say what each level on the way looks like. Steps are proposed
+for the dimensions whose target level is above where they stand: every question of such
+a dimension answered below the target. Questions not answered with a level propose
+nothing (there is no level to climb from).
+
+Each step carries its figures, exactly:
+
+- ``levels``: the levels it climbs;
+- ``dimension_points``: what it adds to its dimension's index: the question's share of
+  the weight answered with a level, times the levels, times the 25 index points a level
+  is worth (``(score - 1) / 4 * 100``);
+- ``overall_points``: what it adds to the overall index: the dimension points times the
+  dimension's share of the weight of the dimensions with a score.
+
+The index is linear in the levels, so the figures add up: the points of all the steps of
+a dimension are exactly what its index gains when every one is taken, and so for the
+overall index.
+
+The rule, the question's weight times the levels to climb as index points: first the
+steps of the dimensions the content names as barriers to clear first, when one of them is
+a limiting dimension (at the lowest level, which the strict level reads); then by
+overall points, most first; then in the questionnaire's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from assessment.core.scoring import (
+    INDEX_SCALE,
+    LEVEL_COUNT,
+    Answer,
+    AssessmentScore,
+    Level,
+    ScoringRules,
+)
+
+POINTS_PER_LEVEL = Fraction(INDEX_SCALE, LEVEL_COUNT - 1)
+
+
+@dataclass(frozen=True)
+class Step:
+    question_id: str
+    dimension_id: str
+    from_level: Level
+    to_level: Level
+    levels: int
+    dimension_points: Fraction
+    overall_points: Fraction
+    barrier_first: bool  # a barrier dimension, cleared first because it limits the rest
+
+
+def limiting_dimensions(score: AssessmentScore) -> frozenset[str]:
+    """The dimensions at the strict level: the lowest level among those with a score."""
+    strict = score.overall.strict_level
+    if strict is None:
+        return frozenset()
+    return frozenset(d.id for d in score.dimensions.values() if d.level == strict)
+
+
+def propose_steps(
+    rules: ScoringRules,
+    answers: Mapping[str, Answer],
+    score: AssessmentScore,
+    targets: Mapping[str, Level],
+    barriers_first: Collection[str] = (),
+) -> list[Step]:
+    """The steps from ``answers`` (scored as ``score``) to the dimensions' ``targets``,
+    ranked by the rule above."""
+    included = [d for d in rules.dimensions if score.dimensions[d.id].index is not None]
+    total_dimension_weight = sum((d.weight for d in included), Fraction(0))
+    limiting = limiting_dimensions(score)
+    first = {d for d in barriers_first if d in limiting}
+    ranked = []
+    for dimension_position, dimension in enumerate(rules.dimensions):
+        target = targets.get(dimension.id)
+        dimension_score = score.dimensions[dimension.id]
+        if target is None or dimension_score.index is None:
+            continue
+        if dimension_score.level is not None and dimension_score.level >= target:
+            continue
+        levelled = [q for q in dimension.questions if isinstance(answers.get(q.id), Level)]
+        answered_weight = sum((q.weight for q in levelled), Fraction(0))
+        dimension_share = dimension.weight / total_dimension_weight
+        for question_position, question in enumerate(dimension.questions):
+            answer = answers.get(question.id)
+            if not isinstance(answer, Level) or answer >= target:
+                continue
+            levels = target - answer
+            points = question.weight / answered_weight * POINTS_PER_LEVEL * levels
+            step = Step(
+                question_id=question.id,
+                dimension_id=dimension.id,
+                from_level=answer,
+                to_level=target,
+                levels=levels,
+                dimension_points=points,
+                overall_points=points * dimension_share,
+                barrier_first=dimension.id in first,
+            )
+            key = (
+                not step.barrier_first,
+                -step.overall_points,
+                dimension_position,
+                question_position,
+            )
+            ranked.append((key, step))
+    return [step for _key, step in sorted(ranked, key=lambda item: item[0])]

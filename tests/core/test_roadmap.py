@@ -1,0 +1,114 @@
+"""The roadmap's steps and their ranking: properties over random questionnaires, answers
+and targets; the figures add up to what scoring gives when the steps are taken."""
+
+from fractions import Fraction
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessment.core.roadmap import limiting_dimensions, propose_steps
+from assessment.core.scoring import Level, score
+from tests.core.test_scoring import rules_and_answers
+
+
+@st.composite
+def plans(draw):
+    rules, answers = draw(rules_and_answers())
+    targets = {
+        dimension.id: draw(st.sampled_from(list(Level)))
+        for dimension in rules.dimensions
+        if draw(st.booleans())
+    }
+    barriers = draw(st.sets(st.sampled_from([d.id for d in rules.dimensions])))
+    return rules, answers, targets, barriers
+
+
+def taken(answers, steps):
+    """The answers once every step is taken."""
+    return {**answers, **{step.question_id: step.to_level for step in steps}}
+
+
+@given(plans())
+def test_the_steps_figures_add_up_to_what_taking_them_gives(plan):
+    rules, answers, targets, barriers = plan
+    before = score(answers, rules)
+    steps = propose_steps(rules, answers, before, targets, barriers)
+    after = score(taken(answers, steps), rules)
+    for dimension in rules.dimensions:
+        own = [step for step in steps if step.dimension_id == dimension.id]
+        gained = sum((step.dimension_points for step in own), Fraction(0))
+        if own:
+            assert after.dimensions[dimension.id].index - before.dimensions[dimension.id].index == (
+                gained
+            )
+    if steps:
+        overall = sum((step.overall_points for step in steps), Fraction(0))
+        assert after.overall.index - before.overall.index == overall
+
+
+@given(plans())
+def test_each_step_climbs_an_answered_question_to_its_dimensions_target(plan):
+    rules, answers, targets, barriers = plan
+    before = score(answers, rules)
+    steps = propose_steps(rules, answers, before, targets, barriers)
+    assert len({step.question_id for step in steps}) == len(steps)
+    for step in steps:
+        target = targets[step.dimension_id]
+        assert answers[step.question_id] == step.from_level < step.to_level == target
+        assert step.levels == target - step.from_level
+        assert step.dimension_points > 0
+        assert before.dimensions[step.dimension_id].level < target
+    for dimension in rules.dimensions:  # every question below a pending target has its step
+        pending = targets.get(dimension.id)
+        current = before.dimensions[dimension.id].level
+        if pending is None or current is None or current >= pending:
+            continue
+        below = {
+            q.id
+            for q in dimension.questions
+            if isinstance(answers.get(q.id), Level) and answers[q.id] < pending
+        }
+        assert below == {step.question_id for step in steps if step.dimension_id == dimension.id}
+
+
+@given(plans())
+def test_steps_are_ranked_barriers_first_then_by_overall_points(plan):
+    rules, answers, targets, barriers = plan
+    before = score(answers, rules)
+    steps = propose_steps(rules, answers, before, targets, barriers)
+    flags = [step.barrier_first for step in steps]
+    assert flags == sorted(flags, reverse=True)  # barrier steps, then the others
+    for earlier, later in pairwise(steps):
+        if earlier.barrier_first == later.barrier_first:
+            assert earlier.overall_points >= later.overall_points
+    limiting = limiting_dimensions(before)
+    assert all(step.barrier_first == (step.dimension_id in barriers & limiting) for step in steps)
+
+
+def test_example_data_limits_so_its_steps_come_first():
+    from assessment.core.scoring import DimensionRule, QuestionRule, ScoringRules
+
+    rules = ScoringRules(
+        dimensions=(
+            DimensionRule(
+                "model",
+                "A",
+                Fraction(1),
+                (QuestionRule("m1", Fraction(3), False), QuestionRule("m2", Fraction(1), False)),
+            ),
+            DimensionRule("data", "B", Fraction(1), (QuestionRule("d1", Fraction(1), False),)),
+        ),
+        thresholds=(Fraction(20), Fraction(40), Fraction(60), Fraction(80)),
+        min_answered_share=Fraction(1, 2),
+    )
+    answers = {"m1": Level(2), "m2": Level(2), "d1": Level(1)}
+    targets = {"model": Level(4), "data": Level(2)}
+    steps = propose_steps(rules, answers, score(answers, rules), targets, {"data"})
+    assert [(s.question_id, s.levels) for s in steps] == [("d1", 1), ("m1", 2), ("m2", 2)]
+    # m1 carries 3/4 of model's weight: two levels are 3/4 * 2 * 25 = 37.5 points of its
+    # index, and half of that overall (two dimensions of equal weight).
+    assert steps[1].dimension_points == Fraction(75, 2)
+    assert steps[1].overall_points == Fraction(75, 4)
+    assert steps[0].barrier_first
+    assert not steps[1].barrier_first
