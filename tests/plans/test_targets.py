@@ -209,3 +209,27 @@ def test_two_people_saving_at_once_lose_nothing_and_are_told(
     )
     monkeypatch.undo()
     assert saved_targets(app, organisation_id) == {"cost": (2, None)}
+
+
+def test_a_member_reads_the_targets_but_has_no_form_and_cannot_post(app, client, organisation_id):
+    from assessment.accounts import service as accounts
+    from assessment.models import Membership
+
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_talent="3", due_talent="2027-09-30")
+    client.post("/logout", data={"csrf_token": form_token(client.get("/").get_data(as_text=True))})
+    with app.app_context():
+        member = accounts.create_user("member@example.com", "a long enough password")
+        db.session.add(Membership(user_id=member.id, organisation_id=organisation_id))
+        db.session.commit()
+    log_in(client, "member@example.com", "a long enough password")
+    choose_language(client, "en")
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    assert "Sep 30, 2027" in page
+    assert "3 · " in page
+    assert "Save the targets" not in page
+    response = client.post(
+        targets_url(organisation_id), data={"csrf_token": form_token(page), "level_talent": ""}
+    )
+    assert response.status_code == 403
+    assert saved_targets(app, organisation_id) == {"talent": (3, "2027-09-30")}
