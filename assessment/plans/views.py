@@ -13,7 +13,7 @@ from assessment.content.presentation import level_bands
 from assessment.content.registry import current_library
 from assessment.core.content.schema import Questionnaire
 from assessment.history import service as history
-from assessment.models import Assessment, Organisation
+from assessment.models import Assessment, Organisation, Target
 from assessment.plans import service as plans
 from assessment.plans.forms import (
     TargetsFormBase,
@@ -34,10 +34,9 @@ bp = Blueprint("plans", __name__)
 def targets(organisation_id: int) -> tuple[str, int]:
     organisation = organisation_to_view(organisation_id)
     latest, questionnaire = _basis(organisation)
-    form = prefilled_targets_form(
-        questionnaire, current_locale(), plans.dimension_targets(organisation.id)
-    )
-    return _targets_page(organisation, latest, questionnaire, form)
+    saved = plans.dimension_targets(organisation.id)
+    form = prefilled_targets_form(questionnaire, current_locale(), saved)
+    return _targets_page(organisation, latest, questionnaire, form, saved)
 
 
 @bp.post("/organisations/<int:organisation_id>/targets")
@@ -47,7 +46,8 @@ def save_targets(organisation_id: int) -> Response | tuple[str, int]:
     latest, questionnaire = _basis(organisation)
     form = make_targets_form(questionnaire, current_locale())()
     if not form.validate_on_submit():
-        return _targets_page(organisation, latest, questionnaire, form, 400)
+        saved = plans.dimension_targets(organisation.id)
+        return _targets_page(organisation, latest, questionnaire, form, saved, 400)
     try:
         count = plans.save_dimension_targets(
             organisation, questionnaire, form.wanted(), current_user
@@ -83,9 +83,11 @@ def _targets_page(
     latest: Assessment | None,
     questionnaire: Questionnaire,
     form: TargetsFormBase,
+    saved: dict[str, Target],
     status: int = 200,
 ) -> tuple[str, int]:
-    saved = plans.dimension_targets(organisation.id)
+    """The page: the form (as saved, or as posted with its errors) and the saved targets'
+    gaps from the latest submitted assessment."""
     result = latest.stored_result if latest is not None else None
     gaps = (
         {view.dimension_id: view for view in plans.gaps_to_targets(saved, result, questionnaire)}
