@@ -23,6 +23,7 @@ from assessment.core.numbers import display_percentile
 from assessment.history import service as history
 from assessment.history.comparison_view import build_comparison
 from assessment.history.trend import trend_chart
+from assessment.plans import service as plans
 from assessment.questionnaire import service
 from assessment.web.lookups import organisation_to_manage, organisation_to_view
 from assessment.web.templating import current_locale
@@ -66,6 +67,12 @@ def organisation(organisation_id: int) -> str:
         chart=trend_chart(submitted, latest, library, current_locale(), _("Overall")),
         bands=level_bands(latest, current_locale()) if latest else "",
         library=library,
+        questionnaire=latest,
+        targets=plans.gaps_to_targets(
+            plans.dimension_targets(organisation.id), submitted[-1].stored_result, latest
+        )
+        if submitted
+        else [],
     )
 
 

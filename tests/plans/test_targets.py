@@ -233,3 +233,17 @@ def test_a_member_reads_the_targets_but_has_no_form_and_cannot_post(app, client,
     )
     assert response.status_code == 403
     assert saved_targets(app, organisation_id) == {"talent": (3, "2027-09-30")}
+
+
+def test_the_organisation_page_shows_current_against_target(app, client, organisation_id):
+    log_in_as_consultant(client)
+    page = client.get(f"/organisations/{organisation_id}").get_data(as_text=True)
+    assert 'id="targets"' not in page  # no target yet: no panel
+    post_targets(client, organisation_id, level_data="4", due_data="2027-12-31")
+    page = client.get(f"/organisations/{organisation_id}").get_data(as_text=True)
+    panel = page[page.index('id="targets"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Data" in panel
+    assert "Dec 31, 2027" in panel
+    assert "points to go" in panel
+    assert "Set the target levels" in panel
