@@ -49,6 +49,12 @@ def post_targets(client, organisation_id, **fields):
 DIMENSIONS = ("model", "technology", "industry", "data", "cost", "talent")
 
 
+def element(page, opening, closing):
+    """The part of ``page`` from ``opening`` (an attribute of the element) to ``closing``."""
+    start = page.index(opening)
+    return page[start : page.index(closing, start)]
+
+
 def saved_targets(app, organisation_id):
     with app.app_context():
         rows = db.session.execute(
@@ -177,14 +183,12 @@ def test_the_results_page_shows_each_target_and_draws_the_targets_on_the_radar(
     post_targets(client, organisation_id, level_data="5", due_data="2028-06-30")
     page = client.get(f"/a/{token}/results").get_data(as_text=True)
     assert page.count('class="target"') == 1  # the target polygon on the radar
-    data_card = page[page.index('id="dimension-data"') :]
-    data_card = data_card[: data_card.index("</article>")]
+    data_card = element(page, 'id="dimension-data"', "</article>")
     assert "Target:" in data_card
     assert "Level 5" in data_card
     assert "Jun 30, 2028" in data_card
     assert "points to go" in data_card
-    other_card = page[page.index('id="dimension-cost"') :]
-    assert "Target:" not in other_card[: other_card.index("</article>")]
+    assert "Target:" not in element(page, 'id="dimension-cost"', "</article>")
 
 
 def test_two_people_saving_at_once_lose_nothing_and_are_told(
@@ -241,8 +245,7 @@ def test_the_organisation_page_shows_current_against_target(app, client, organis
     assert 'id="targets"' not in page  # no target yet: no panel
     post_targets(client, organisation_id, level_data="4", due_data="2027-12-31")
     page = client.get(f"/organisations/{organisation_id}").get_data(as_text=True)
-    panel = page[page.index('id="targets"') :]
-    panel = panel[: panel.index("</section>")]
+    panel = element(page, 'id="targets"', "</section>")
     assert "Data" in panel
     assert "Dec 31, 2027" in panel
     assert "points to go" in panel
