@@ -33,7 +33,6 @@ from assessment.extensions import db
 from assessment.history import service as history
 from assessment.models import Answer, Assessment, Organisation
 from assessment.plans import service as plans
-from assessment.questionnaire import service
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -153,12 +152,7 @@ def organisation_targets(organisation_id: int) -> Response:
     """The organisation's target levels by dimension, each with its gap from the latest
     submitted assessment, exactly and as the pages show it."""
     organisation = _organisation(organisation_id)
-    submitted = history.submitted_of(organisation)
-    latest = submitted[-1] if submitted else None
-    library = current_library()
-    questionnaire = (
-        service.questionnaire_of(latest, library) if latest else library.latest_published()
-    )
+    latest, questionnaire = plans.plan_basis(organisation)
     saved = plans.dimension_targets(organisation.id)
     gaps = (
         {

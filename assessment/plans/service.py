@@ -13,12 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment import events
 from assessment.audit import service as audit
+from assessment.content.registry import current_library
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError
 from assessment.core.scoring import Level
 from assessment.core.stored_result import StoredResult
 from assessment.core.targets import DimensionGap, DimensionTarget, dimension_gap
 from assessment.extensions import db
+from assessment.history import service as history
 from assessment.models import (
     Assessment,
     AssessmentStatus,
@@ -27,6 +29,7 @@ from assessment.models import (
     User,
     utc_now,
 )
+from assessment.questionnaire.service import questionnaire_of
 
 DIMENSION = ""  # Target.question_id of a dimension's own target
 
@@ -49,6 +52,16 @@ class TargetInput:
 
     level: Level | None
     due_on: date | None
+
+
+def plan_basis(organisation: Organisation) -> tuple[Assessment | None, Questionnaire]:
+    """The latest submitted assessment and its questionnaire, which targets are read
+    against; without one, the newest published questionnaire, for its dimensions."""
+    library = current_library()
+    submitted = history.submitted_of(organisation)
+    if submitted:
+        return submitted[-1], questionnaire_of(submitted[-1], library)
+    return None, library.latest_published()
 
 
 def dimension_targets(organisation_id: int) -> dict[str, Target]:

@@ -10,9 +10,7 @@ from flask_login import current_user, login_required
 
 from assessment import policy
 from assessment.content.presentation import level_bands
-from assessment.content.registry import current_library
 from assessment.core.content.schema import Questionnaire
-from assessment.history import service as history
 from assessment.models import Assessment, Organisation, Target
 from assessment.plans import service as plans
 from assessment.plans.forms import (
@@ -22,7 +20,6 @@ from assessment.plans.forms import (
     make_targets_form,
     prefilled_targets_form,
 )
-from assessment.questionnaire import service
 from assessment.web.lookups import organisation_to_manage, organisation_to_view
 from assessment.web.templating import current_locale
 
@@ -33,7 +30,7 @@ bp = Blueprint("plans", __name__)
 @login_required
 def targets(organisation_id: int) -> tuple[str, int]:
     organisation = organisation_to_view(organisation_id)
-    latest, questionnaire = _basis(organisation)
+    latest, questionnaire = plans.plan_basis(organisation)
     saved = plans.dimension_targets(organisation.id)
     form = prefilled_targets_form(questionnaire, current_locale(), saved)
     return _targets_page(organisation, latest, questionnaire, form, saved)
@@ -43,7 +40,7 @@ def targets(organisation_id: int) -> tuple[str, int]:
 @login_required
 def save_targets(organisation_id: int) -> Response | tuple[str, int]:
     organisation = organisation_to_manage(organisation_id)
-    latest, questionnaire = _basis(organisation)
+    latest, questionnaire = plans.plan_basis(organisation)
     form = make_targets_form(questionnaire, current_locale())()
     if not form.validate_on_submit():
         saved = plans.dimension_targets(organisation.id)
@@ -66,16 +63,6 @@ def save_targets(organisation_id: int) -> Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("plans.targets", organisation_id=organisation.id))
-
-
-def _basis(organisation: Organisation) -> tuple[Assessment | None, Questionnaire]:
-    """The latest submitted assessment and its questionnaire; without one, the newest
-    published questionnaire: targets are set for its dimensions."""
-    library = current_library()
-    submitted = history.submitted_of(organisation)
-    if submitted:
-        return submitted[-1], service.questionnaire_of(submitted[-1], library)
-    return None, library.latest_published()
 
 
 def _targets_page(
