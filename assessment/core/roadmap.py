@@ -1,10 +1,15 @@
 """The roadmap's proposed steps, and the rule that ranks them. Pure, like ``scoring``.
 
-A step is one question climbing from the level answered to its dimension's target level;
-the content's descriptors say what each level on the way looks like. Steps are proposed
-for the dimensions whose target level is above where they stand: every question of such
-a dimension answered below the target. Questions not answered with a level propose
-nothing (there is no level to climb from).
+A step is one question climbing from the level answered to its target level; the
+content's descriptors say what each level on the way looks like. A question's target is
+its own, when one is set, else its dimension's. Steps are proposed:
+
+- for every question with a target of its own above the level answered;
+- for the other questions of a dimension whose level is below the dimension's target:
+  each answered below that target (a dimension already at its target proposes nothing
+  for them).
+
+Questions not answered with a level propose nothing (there is no level to climb from).
 
 Each step carries its figures, exactly:
 
@@ -69,27 +74,30 @@ def propose_steps(
     score: AssessmentScore,
     targets: Mapping[str, Level],
     barriers_first: Collection[str] = (),
+    question_targets: Mapping[str, Level] | None = None,
 ) -> list[Step]:
-    """The steps from ``answers`` (scored as ``score``) to the dimensions' ``targets``,
-    ranked by the rule above."""
+    """The steps from ``answers`` (scored as ``score``) to the dimensions' ``targets`` and
+    the questions' own ``question_targets``, ranked by the rule above."""
+    question_targets = question_targets or {}
     included = [d for d in rules.dimensions if score.dimensions[d.id].index is not None]
     total_dimension_weight = sum((d.weight for d in included), Fraction(0))
     limiting = limiting_dimensions(score)
     first = {d for d in barriers_first if d in limiting}
     ranked = []
     for dimension_position, dimension in enumerate(rules.dimensions):
-        target = targets.get(dimension.id)
+        dimension_target = targets.get(dimension.id)
         dimension_score = score.dimensions[dimension.id]
-        if target is None or dimension_score.index is None:
+        if dimension_score.index is None:
             continue
-        if dimension_score.level is not None and dimension_score.level >= target:
-            continue
+        if dimension_target is not None and dimension_score.level >= dimension_target:
+            dimension_target = None  # reached: only the questions' own targets remain
         levelled = [q for q in dimension.questions if isinstance(answers.get(q.id), Level)]
         answered_weight = sum((q.weight for q in levelled), Fraction(0))
         dimension_share = dimension.weight / total_dimension_weight
         for question_position, question in enumerate(dimension.questions):
             answer = answers.get(question.id)
-            if not isinstance(answer, Level) or answer >= target:
+            target = question_targets.get(question.id, dimension_target)
+            if target is None or not isinstance(answer, Level) or answer >= target:
                 continue
             levels = target - answer
             points = question.weight / answered_weight * POINTS_PER_LEVEL * levels

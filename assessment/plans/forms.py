@@ -1,4 +1,5 @@
-"""The target levels form: a level and a date for each dimension of a questionnaire."""
+"""The target levels form: a level and a date for each dimension of a questionnaire, and
+optionally a level of its own for any question (reached by its dimension's date)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,13 @@ def due_field_name(dimension_id: str) -> str:
     return f"due_{dimension_id}"
 
 
+def question_field_name(question_id: str) -> str:
+    return f"question_{question_id}"
+
+
 class TargetsFormBase(FlaskForm):
     dimension_ids: ClassVar[tuple[str, ...]] = ()
+    question_ids: ClassVar[tuple[str, ...]] = ()
     dimension_names: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def validate(self, extra_validators=None) -> bool:
@@ -59,6 +65,16 @@ class TargetsFormBase(FlaskForm):
             )
         return wanted
 
+    def wanted_questions(self) -> dict[str, Level | None]:
+        """The questions' own target levels the form asks for (None: none of its own);
+        a question whose field was not posted is left out, so that it keeps what it has."""
+        wanted = {}
+        for question_id in self.question_ids:
+            level = self[question_field_name(question_id)]
+            if level.raw_data:
+                wanted[question_id] = Level(int(level.data)) if level.data else None
+        return wanted
+
 
 def make_targets_form(questionnaire: Questionnaire, locale: str) -> type[TargetsFormBase]:
     choices = [SelectChoice("", _l("No target"))] + [
@@ -66,8 +82,11 @@ def make_targets_form(questionnaire: Questionnaire, locale: str) -> type[Targets
         for level in Level
     ]
 
+    question_choices = [SelectChoice("", _l("As its dimension"))] + choices[1:]
+
     class TargetsForm(TargetsFormBase):
         dimension_ids = tuple(d.id for d in questionnaire.dimensions)
+        question_ids = tuple(q.id for q in questionnaire.questions)
         dimension_names = MappingProxyType(
             {d.id: d.name.get(locale) for d in questionnaire.dimensions}
         )
@@ -90,15 +109,30 @@ def make_targets_form(questionnaire: Questionnaire, locale: str) -> type[Targets
                 ),
             ),
         )
+    for question in questionnaire.questions:
+        setattr(
+            TargetsForm,
+            question_field_name(question.id),
+            SelectField(
+                _l("Own target level for: %(prompt)s", prompt=question.prompt.get(locale)),
+                choices=question_choices,
+                default="",
+            ),
+        )
     return TargetsForm
 
 
 def prefilled_targets_form(
-    questionnaire: Questionnaire, locale: str, targets: dict[str, Target]
+    questionnaire: Questionnaire,
+    locale: str,
+    targets: dict[str, Target],
+    own_targets: dict[str, Target] | None = None,
 ) -> TargetsFormBase:
-    """The form showing the saved targets."""
+    """The form showing the saved targets, of dimensions and of single questions."""
     data = {}
     for dimension_id, target in targets.items():
         data[level_field_name(dimension_id)] = str(target.level)
         data[due_field_name(dimension_id)] = target.due_on
+    for question_id, target in (own_targets or {}).items():
+        data[question_field_name(question_id)] = str(target.level)
     return make_targets_form(questionnaire, locale)(formdata=None, data=data)

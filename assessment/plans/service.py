@@ -29,7 +29,7 @@ from assessment.models import (
     User,
     utc_now,
 )
-from assessment.questionnaire.service import questionnaire_of
+from assessment.questionnaire.service import questionnaire_of, scoring_answers
 
 DIMENSION = ""  # Target.question_id of a dimension's own target
 
@@ -64,6 +64,17 @@ def plan_basis(organisation: Organisation) -> tuple[Assessment | None, Questionn
     return None, library.latest_published()
 
 
+def levels_answered(assessment: Assessment | None) -> dict[str, Level]:
+    """The levels answered in ``assessment``, by question (abstentions left out)."""
+    if assessment is None:
+        return {}
+    return {
+        question_id: answer
+        for question_id, answer in scoring_answers(assessment).items()
+        if isinstance(answer, Level)
+    }
+
+
 def dimension_targets(organisation_id: int) -> dict[str, Target]:
     """The organisation's targets for whole dimensions, by dimension id."""
     rows = db.session.execute(
@@ -72,6 +83,24 @@ def dimension_targets(organisation_id: int) -> dict[str, Target]:
         )
     ).scalars()
     return {row.dimension_id: row for row in rows}
+
+
+def all_targets(organisation_id: int) -> dict[tuple[str, str], Target]:
+    """Every target of the organisation, by (dimension id, question id or "")."""
+    rows = db.session.execute(
+        select(Target).where(Target.organisation_id == organisation_id)
+    ).scalars()
+    return {(row.dimension_id, row.question_id): row for row in rows}
+
+
+def question_targets(organisation_id: int) -> dict[str, Target]:
+    """The organisation's targets for single questions, by question id."""
+    rows = db.session.execute(
+        select(Target).where(
+            Target.organisation_id == organisation_id, Target.question_id != DIMENSION
+        )
+    ).scalars()
+    return {row.question_id: row for row in rows}
 
 
 def targets_by_dimension(organisation_id: int | None) -> dict[str, DimensionTarget]:
@@ -84,21 +113,49 @@ def targets_by_dimension(organisation_id: int | None) -> dict[str, DimensionTarg
     }
 
 
-def save_dimension_targets(
+def target_levels(organisation_id: int) -> tuple[dict[str, Level], dict[str, Level]]:
+    """The target levels of dimensions and of single questions, by id, in one query."""
+    dimensions: dict[str, Level] = {}
+    questions: dict[str, Level] = {}
+    rows = db.session.execute(
+        select(Target.dimension_id, Target.question_id, Target.level).where(
+            Target.organisation_id == organisation_id
+        )
+    )
+    for dimension_id, question_id, level in rows:
+        if question_id == DIMENSION:
+            dimensions[dimension_id] = Level(level)
+        else:
+            questions[question_id] = Level(level)
+    return dimensions, questions
+
+
+def save_targets(
     organisation: Organisation,
     questionnaire: Questionnaire,
     wanted: dict[str, TargetInput],
     user: User | None,
+    wanted_questions: dict[str, Level | None] | None = None,
 ) -> int:
     """Set the targets of the questionnaire's dimensions as ``wanted`` says (a dimension
-    wanted without a level loses its target) and record it; return how many dimensions
-    have a target now. Dimensions ``wanted`` does not name keep theirs."""
+    wanted without a level loses its target), and of single questions as
+    ``wanted_questions`` says, and record it; return how many dimensions have a target
+    now. Dimensions and questions not named keep theirs."""
+    questions = {
+        question_id: TargetInput(level=level, due_on=None)
+        for question_id, level in (wanted_questions or {}).items()
+    }
     try:
-        changed = _apply(organisation, questionnaire, wanted, user)
+        changed = _apply(organisation, questionnaire, wanted, questions, user)
         db.session.flush()  # a row someone else added meanwhile shows here, or at commit
         count = len(dimension_targets(organisation.id))
         if changed:
-            audit.record_for_organisation("targets.saved", organisation.id, targets=count)
+            audit.record_for_organisation(
+                "targets.saved",
+                organisation.id,
+                targets=count,
+                question_targets=len(question_targets(organisation.id)),
+            )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -112,16 +169,23 @@ def _apply(
     organisation: Organisation,
     questionnaire: Questionnaire,
     wanted: dict[str, TargetInput],
+    wanted_questions: dict[str, TargetInput],
     user: User | None,
 ) -> bool:
-    """Change, add or delete the target rows as ``wanted`` says; whether anything changed."""
-    existing = dimension_targets(organisation.id)
+    """Change, add or delete the target rows as asked; whether anything changed."""
+    existing = all_targets(organisation.id)
+    asked = [
+        ((dimension.id, DIMENSION), wanted.get(dimension.id)) for dimension in questionnaire.dimensions
+    ] + [
+        ((dimension.id, question.id), wanted_questions.get(question.id))
+        for dimension in questionnaire.dimensions
+        for question in dimension.questions
+    ]
     changed = False
-    for dimension in questionnaire.dimensions:
-        entry = wanted.get(dimension.id)
-        row = existing.get(dimension.id)
+    for (dimension_id, question_id), entry in asked:
         if entry is None:
             continue
+        row = existing.get((dimension_id, question_id))
         if entry.level is None:
             if row is not None:
                 db.session.execute(delete(Target).where(Target.id == row.id))
@@ -129,7 +193,7 @@ def _apply(
             continue
         if row is None:
             row = Target(
-                organisation_id=organisation.id, dimension_id=dimension.id, question_id=DIMENSION
+                organisation_id=organisation.id, dimension_id=dimension_id, question_id=question_id
             )
             db.session.add(row)
         elif row.level == int(entry.level) and row.due_on == entry.due_on:

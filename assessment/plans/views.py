@@ -19,6 +19,7 @@ from assessment.plans.forms import (
     level_field_name,
     make_targets_form,
     prefilled_targets_form,
+    question_field_name,
 )
 from assessment.web.lookups import organisation_to_manage, organisation_to_view
 from assessment.web.templating import current_locale
@@ -32,8 +33,9 @@ def targets(organisation_id: int) -> tuple[str, int]:
     organisation = organisation_to_view(organisation_id)
     latest, questionnaire = plans.plan_basis(organisation)
     saved = plans.dimension_targets(organisation.id)
-    form = prefilled_targets_form(questionnaire, current_locale(), saved)
-    return _targets_page(organisation, latest, questionnaire, form, saved)
+    own = plans.question_targets(organisation.id)
+    form = prefilled_targets_form(questionnaire, current_locale(), saved, own)
+    return _targets_page(organisation, latest, questionnaire, form, saved, own)
 
 
 @bp.post("/organisations/<int:organisation_id>/targets")
@@ -44,10 +46,11 @@ def save_targets(organisation_id: int) -> Response | tuple[str, int]:
     form = make_targets_form(questionnaire, current_locale())()
     if not form.validate_on_submit():
         saved = plans.dimension_targets(organisation.id)
-        return _targets_page(organisation, latest, questionnaire, form, saved, 400)
+        own = plans.question_targets(organisation.id)
+        return _targets_page(organisation, latest, questionnaire, form, saved, own, 400)
     try:
-        count = plans.save_dimension_targets(
-            organisation, questionnaire, form.wanted(), current_user
+        count = plans.save_targets(
+            organisation, questionnaire, form.wanted(), current_user, form.wanted_questions()
         )
     except plans.TargetsChangedError as error:
         flash(str(error.message), "warning")
@@ -71,6 +74,7 @@ def _targets_page(
     questionnaire: Questionnaire,
     form: TargetsFormBase,
     saved: dict[str, Target],
+    own: dict[str, Target],
     status: int = 200,
 ) -> tuple[str, int]:
     """The page: the form (as saved, or as posted with its errors) and the saved targets'
@@ -92,6 +96,9 @@ def _targets_page(
             form=form,
             level_field=lambda dimension_id: form[level_field_name(dimension_id)],
             due_field=lambda dimension_id: form[due_field_name(dimension_id)],
+            question_field=lambda question_id: form[question_field_name(question_id)],
+            own=own,
+            answers=plans.levels_answered(latest),
             may_manage=policy.can_manage_organisation(current_user, organisation),
             bands=level_bands(questionnaire, current_locale()),
         ),

@@ -362,7 +362,7 @@ def test_targets_give_each_gap_exactly_and_as_the_pages_show_it(app, client, api
     with app.test_request_context():
         from assessment.content.registry import current_library
 
-        plans.save_dimension_targets(
+        plans.save_targets(
             db.session.get(Organisation, first),
             current_library().latest_published(),
             {"data": plans.TargetInput(Level(5), None)},

@@ -287,3 +287,36 @@ def test_merge_rule_and_disagreement_spread_are_checked(runner, tmp_path):
         "unknown merge rule; one of: median, mean_rounded_down, minimum",
     )
     assert "scoring.disagreement_spread" in result.output
+
+
+def test_a_roadmap_rule_naming_an_unknown_part_or_without_text_is_reported(runner, tmp_path):
+    with_reference_data(tmp_path)
+    write(tmp_path, draft(shipped_data()))
+    roadmap = tmp_path / "reference" / "roadmap.yaml"
+    data = yaml.safe_load(roadmap.read_text(encoding="utf-8"))
+    data["barriers_first"] = ["B", "C"]
+    del data["rule"]["en"]
+    roadmap.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = check(runner, tmp_path)
+    assert result.exit_code == 1
+    assert reported(result.output, "rule.en", "the en text is missing")
+    # the part is checked once the file's shape is right
+    data["rule"]["en"] = "Barriers first."
+    roadmap.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = check(runner, tmp_path)
+    assert result.exit_code == 1
+    assert reported(
+        result.output,
+        "barriers_first[1]",
+        "names part C, which iiai-maturity version 1 does not have",
+    )
+    assert "barriers_first[0]" not in result.output
+
+
+def test_a_folder_without_the_roadmap_rule_is_reported(runner, tmp_path):
+    with_reference_data(tmp_path)
+    (tmp_path / "reference" / "roadmap.yaml").unlink()
+    write(tmp_path, draft(shipped_data()))
+    result = check(runner, tmp_path)
+    assert result.exit_code == 1
+    assert "reference/roadmap.yaml: cannot read the file" in result.output

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.core.roadmap import limiting_dimensions, propose_steps
-from assessment.core.scoring import Level, score
+from assessment.core.scoring import DimensionRule, Level, QuestionRule, ScoringRules, score
 from tests.core.test_scoring import rules_and_answers
 
 
@@ -21,7 +21,13 @@ def plans(draw):
         if draw(st.booleans())
     }
     barriers = draw(st.sets(st.sampled_from([d.id for d in rules.dimensions])))
-    return rules, answers, targets, barriers
+    own = {
+        question.id: draw(st.sampled_from(list(Level)))
+        for dimension in rules.dimensions
+        for question in dimension.questions
+        if draw(st.integers(0, 3)) == 0
+    }
+    return rules, answers, targets, barriers, own
 
 
 def taken(answers, steps):
@@ -31,9 +37,9 @@ def taken(answers, steps):
 
 @given(plans())
 def test_the_steps_figures_add_up_to_what_taking_them_gives(plan):
-    rules, answers, targets, barriers = plan
+    rules, answers, targets, barriers, own = plan
     before = score(answers, rules)
-    steps = propose_steps(rules, answers, before, targets, barriers)
+    steps = propose_steps(rules, answers, before, targets, barriers, own)
     after = score(taken(answers, steps), rules)
     for dimension in rules.dimensions:
         own = [step for step in steps if step.dimension_id == dimension.id]
@@ -48,35 +54,63 @@ def test_the_steps_figures_add_up_to_what_taking_them_gives(plan):
 
 
 @given(plans())
-def test_each_step_climbs_an_answered_question_to_its_dimensions_target(plan):
-    rules, answers, targets, barriers = plan
+def test_each_step_climbs_an_answered_question_to_its_target(plan):
+    rules, answers, targets, barriers, own = plan
     before = score(answers, rules)
-    steps = propose_steps(rules, answers, before, targets, barriers)
+    steps = propose_steps(rules, answers, before, targets, barriers, own)
     assert len({step.question_id for step in steps}) == len(steps)
     for step in steps:
-        target = targets[step.dimension_id]
+        target = own.get(step.question_id, targets.get(step.dimension_id))
         assert answers[step.question_id] == step.from_level < step.to_level == target
         assert step.levels == target - step.from_level
         assert step.dimension_points > 0
-        assert before.dimensions[step.dimension_id].level < target
+        if step.question_id not in own:
+            assert before.dimensions[step.dimension_id].level < target
     for dimension in rules.dimensions:  # every question below a pending target has its step
-        pending = targets.get(dimension.id)
         current = before.dimensions[dimension.id].level
-        if pending is None or current is None or current >= pending:
+        if current is None:
+            assert not any(step.dimension_id == dimension.id for step in steps)
             continue
-        below = {
-            q.id
-            for q in dimension.questions
-            if isinstance(answers.get(q.id), Level) and answers[q.id] < pending
-        }
+        pending = targets.get(dimension.id)
+        if pending is not None and current >= pending:
+            pending = None
+        below = set()
+        for question in dimension.questions:
+            target = own.get(question.id, pending)
+            answer = answers.get(question.id)
+            if target is not None and isinstance(answer, Level) and answer < target:
+                below.add(question.id)
         assert below == {step.question_id for step in steps if step.dimension_id == dimension.id}
+
+
+def test_a_questions_own_target_proposes_a_step_in_a_dimension_at_its_target():
+    rules = ScoringRules(
+        dimensions=(
+            DimensionRule(
+                "data",
+                "B",
+                Fraction(1),
+                (QuestionRule("d1", Fraction(1), False), QuestionRule("d2", Fraction(1), False)),
+            ),
+        ),
+        thresholds=(Fraction(20), Fraction(40), Fraction(60), Fraction(80)),
+        min_answered_share=Fraction(1, 2),
+    )
+    answers = {"d1": Level(2), "d2": Level(4)}  # index 50: level 3
+    before = score(answers, rules)
+    assert propose_steps(rules, answers, before, {"data": Level(3)}) == []
+    steps = propose_steps(rules, answers, before, {"data": Level(3)}, (), {"d1": Level(3)})
+    assert [(s.question_id, s.from_level, s.to_level) for s in steps] == [("d1", 2, 3)]
+    # the question's own target may also be below its dimension's: it is what it aims at
+    steps = propose_steps(rules, answers, before, {"data": Level(5)}, (), {"d1": Level(3)})
+    assert [(s.question_id, s.to_level) for s in steps] == [("d1", 3), ("d2", 5)]
 
 
 @given(plans())
 def test_steps_are_ranked_barriers_first_then_by_overall_points(plan):
-    rules, answers, targets, barriers = plan
+    rules, answers, targets, barriers, own = plan
     before = score(answers, rules)
-    steps = propose_steps(rules, answers, before, targets, barriers)
+    steps = propose_steps(rules, answers, before, targets, barriers, own)
     flags = [step.barrier_first for step in steps]
     assert flags == sorted(flags, reverse=True)  # barrier steps, then the others
     for earlier, later in pairwise(steps):
@@ -87,8 +121,6 @@ def test_steps_are_ranked_barriers_first_then_by_overall_points(plan):
 
 
 def test_example_data_limits_so_its_steps_come_first():
-    from assessment.core.scoring import DimensionRule, QuestionRule, ScoringRules
-
     rules = ScoringRules(
         dimensions=(
             DimensionRule(

@@ -131,7 +131,9 @@ def test_a_version_that_replaced_a_dimension_bridges_it_with_a_dashed_line(app, 
             if dimension["id"] == "data":
                 question["maps_from"] = []
     v3 = Questionnaire.model_validate(data)
-    versions = ContentLibrary({**library.questionnaires, v3.key: v3}, library.organisation_options)
+    versions = ContentLibrary(
+        {**library.questionnaires, v3.key: v3}, library.organisation_options, library.roadmap
+    )
     before = submitted_assessment(v2, at("2"), JAN_1)
     submitted_assessment(v3, at("4"), JAN_31, organisation=before.organisation)
 

@@ -61,7 +61,8 @@ def saved_targets(app, organisation_id):
             select(Target).where(Target.organisation_id == organisation_id)
         ).scalars()
         return {
-            row.dimension_id: (row.level, row.due_on and row.due_on.isoformat()) for row in rows
+            row.question_id or row.dimension_id: (row.level, row.due_on and row.due_on.isoformat())
+            for row in rows
         }
 
 
@@ -201,7 +202,7 @@ def test_two_people_saving_at_once_lose_nothing_and_are_told(
     log_in_as_consultant(client)
     page = client.get(targets_url(organisation_id)).get_data(as_text=True)
     post_targets(client, organisation_id, level_cost="2")  # the other person's save
-    monkeypatch.setattr(plans, "dimension_targets", lambda organisation_id: {})  # read before
+    monkeypatch.setattr(plans, "all_targets", lambda organisation_id: {})  # read before
     response = client.post(
         targets_url(organisation_id),
         data={"csrf_token": form_token(page), "level_cost": "4", "level_data": "3"},
@@ -215,12 +216,11 @@ def test_two_people_saving_at_once_lose_nothing_and_are_told(
     assert saved_targets(app, organisation_id) == {"cost": (2, None)}
 
 
-def test_a_member_reads_the_targets_but_has_no_form_and_cannot_post(app, client, organisation_id):
+def log_in_as_member(app, client, organisation_id):
+    """Log out, and in as a new member of the organisation (who may see it, not manage it)."""
     from assessment.accounts import service as accounts
     from assessment.models import Membership
 
-    log_in_as_consultant(client)
-    post_targets(client, organisation_id, level_talent="3", due_talent="2027-09-30")
     client.post("/logout", data={"csrf_token": form_token(client.get("/").get_data(as_text=True))})
     with app.app_context():
         member = accounts.create_user("member@example.com", "a long enough password")
@@ -228,6 +228,12 @@ def test_a_member_reads_the_targets_but_has_no_form_and_cannot_post(app, client,
         db.session.commit()
     log_in(client, "member@example.com", "a long enough password")
     choose_language(client, "en")
+
+
+def test_a_member_reads_the_targets_but_has_no_form_and_cannot_post(app, client, organisation_id):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, level_talent="3", due_talent="2027-09-30")
+    log_in_as_member(app, client, organisation_id)
     page = client.get(targets_url(organisation_id)).get_data(as_text=True)
     assert "Sep 30, 2027" in page
     assert "3 · " in page
@@ -250,3 +256,39 @@ def test_the_organisation_page_shows_current_against_target(app, client, organis
     assert "Dec 31, 2027" in panel
     assert "points to go" in panel
     assert "Set the target levels" in panel
+
+
+def test_a_question_gets_a_target_of_its_own_and_loses_it_when_cleared(
+    app, client, organisation_id
+):
+    log_in_as_consultant(client)
+    response = post_targets(
+        client, organisation_id, level_data="3", question_data_quality="5"
+    )
+    assert response.status_code == 302
+    assert saved_targets(app, organisation_id) == {"data": (3, None), "data_quality": (5, None)}
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    data_questions = element(page, 'id="question_data_standards"', "</details>")
+    chosen = element(page, 'id="question_data_quality"', "</select>")
+    assert re.search(r'<option selected value="5">|<option value="5" selected>', chosen)
+    assert "Own targets for single questions: 1 set" in page
+    assert 'id="question_data_quality"' in data_questions
+
+    # a save that does not post a question's field keeps its target; clearing it removes it
+    client.post(
+        targets_url(organisation_id),
+        data={"csrf_token": form_token(page), "level_data": "3"},
+    )
+    assert saved_targets(app, organisation_id)["data_quality"] == (5, None)
+    post_targets(client, organisation_id, level_data="3", question_data_quality="")
+    assert saved_targets(app, organisation_id) == {"data": (3, None)}
+
+
+def test_a_member_reads_the_questions_own_targets_without_a_form(app, client, organisation_id):
+    log_in_as_consultant(client)
+    post_targets(client, organisation_id, question_cost_rollout="4")
+    log_in_as_member(app, client, organisation_id)
+    page = client.get(targets_url(organisation_id)).get_data(as_text=True)
+    assert "<select" not in page
+    listed = element(page, "Own targets for single questions: 1 set", "</details>")
+    assert "→ 4 · Integrated" in listed

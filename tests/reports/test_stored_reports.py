@@ -102,7 +102,7 @@ def change_questionnaire_content(app, client, token):
         update={"title": questionnaire.title.model_copy(update={"en": "Retitled questionnaire"})}
     )
     app.extensions[EXTENSION_KEY] = ContentLibrary(
-        {**library.questionnaires, key: retitled}, library.organisation_options
+        {**library.questionnaires, key: retitled}, library.organisation_options, library.roadmap
     )
     return "Retitled questionnaire"
 

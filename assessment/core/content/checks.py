@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessment.core.content import rules
-from assessment.core.content.schema import OrganisationOptions, Questionnaire
+from assessment.core.content.schema import OrganisationOptions, Questionnaire, RoadmapRules
 from assessment.core.content.yaml_source import ParsedFile, parse_yaml, validate
 from assessment.core.errors import ContentProblem
 from assessment.core.messages import lazy_gettext as _l
 
 LOCK_FILE_NAME = "published.lock"
 ORGANISATION_OPTIONS_FILE = Path("reference") / "organisation.yaml"
+ROADMAP_FILE = Path("reference") / "roadmap.yaml"
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -195,7 +196,33 @@ def all_problems(checked: Iterable[CheckedFile]) -> Iterator[ContentProblem]:
 class CheckedDirectory:
     files: list[CheckedFile]
     organisation_options: OrganisationOptions | None
+    roadmap: RoadmapRules | None
     problems: list[ContentProblem]
+
+
+def check_roadmap(path: Path, questionnaires: Iterable[Questionnaire]) -> ParsedFile:
+    """The roadmap's ranking rule, checked on its own and against the questionnaires."""
+    parsed = parse_yaml(path)
+    roadmap = validate(parsed, RoadmapRules, lambda _data: [])
+    if roadmap is None:
+        return parsed
+    for questionnaire in questionnaires:
+        known = {part.id for part in questionnaire.parts}
+        for i, part_id in enumerate(roadmap.barriers_first):
+            if part_id not in known:
+                parsed.problems.append(
+                    parsed.problem(
+                        ("barriers_first", i),
+                        _l(
+                            "names part %(part)s, which %(id)s version %(version)s does not "
+                            "have",
+                            part=part_id,
+                            id=questionnaire.id,
+                            version=questionnaire.version,
+                        ),
+                    )
+                )
+    return parsed
 
 
 def check_directory(directory: Path) -> CheckedDirectory:
@@ -206,4 +233,9 @@ def check_directory(directory: Path) -> CheckedDirectory:
     options_file = parse_yaml(directory / ORGANISATION_OPTIONS_FILE)
     options = validate(options_file, OrganisationOptions, rules.option_problems)
     problems += options_file.problems
-    return CheckedDirectory(checked, options, problems)
+    roadmap_file = check_roadmap(
+        directory / ROADMAP_FILE, (c.questionnaire for c in checked if c.questionnaire)
+    )
+    problems += roadmap_file.problems
+    roadmap = None if roadmap_file.problems else RoadmapRules.model_validate(roadmap_file.data)
+    return CheckedDirectory(checked, options, roadmap, problems)

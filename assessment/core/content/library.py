@@ -10,7 +10,7 @@ from pathlib import Path
 from assessment.core import comparison
 from assessment.core.content import rules
 from assessment.core.content.checks import check_directory
-from assessment.core.content.schema import OrganisationOptions, Questionnaire
+from assessment.core.content.schema import OrganisationOptions, Questionnaire, RoadmapRules
 from assessment.core.errors import ContentError, ContentProblem
 from assessment.core.messages import lazy_gettext as _l
 
@@ -21,15 +21,19 @@ log = logging.getLogger(__name__)
 class ContentLibrary:
     questionnaires: dict[tuple[str, int], Questionnaire]
     organisation_options: OrganisationOptions
+    roadmap: RoadmapRules
     _digests: dict[object, str] = field(default_factory=dict, compare=False, repr=False)
 
     def digest(self, key: tuple[str, int] | None = None) -> str:
         """A digest of one questionnaire version's content (or, without ``key``, of the
-        organisation options): it changes exactly when that content does."""
+        reference content: organisation options and the roadmap's rule): it changes
+        exactly when that content does."""
         if key not in self._digests:
             content = (
-                self.organisation_options if key is None else self.questionnaires[key]
-            ).model_dump_json()
+                self.organisation_options.model_dump_json() + self.roadmap.model_dump_json()
+                if key is None
+                else self.questionnaires[key].model_dump_json()
+            )
             self._digests[key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return self._digests[key]
 
@@ -109,11 +113,12 @@ def load_library(directory: Path) -> ContentLibrary:
             [ContentProblem(str(directory), None, "", _l("the content folder does not exist"))]
         )
     result = check_directory(directory)
-    if result.problems or result.organisation_options is None:
+    if result.problems or result.organisation_options is None or result.roadmap is None:
         raise ContentError(result.problems)
     library = ContentLibrary(
         {c.questionnaire.key: c.questionnaire for c in result.files if c.questionnaire},
         result.organisation_options,
+        result.roadmap,
     )
     log.info("loaded %d questionnaire version(s) from %s", len(library.questionnaires), directory)
     return library

@@ -25,6 +25,7 @@ NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 QuestionnaireId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
 Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+PartId = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
 
 
 class Strict(BaseModel):
@@ -64,7 +65,7 @@ class LevelDefinition(Strict):
 
 
 class Part(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+    id: PartId
     name: LocalizedText
     description: LocalizedText
 
@@ -210,6 +211,14 @@ class Questionnaire(Strict):
 class Option(Strict):
     id: Identifier
     name: LocalizedText
+
+
+class RoadmapRules(Strict):
+    """How the roadmap ranks its proposed steps (content/reference/roadmap.yaml)."""
+
+    # The parts whose dimensions go first when one of them is limiting.
+    barriers_first: Annotated[list[PartId], Field(max_length=26)]
+    rule: LocalizedText  # the ranking rule, as a person reads it
 
 
 class OrganisationOptions(Strict):
