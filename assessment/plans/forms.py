@@ -82,7 +82,7 @@ def make_targets_form(questionnaire: Questionnaire, locale: str) -> type[Targets
         for level in Level
     ]
 
-    question_choices = [SelectChoice("", _l("As its dimension"))] + choices[1:]
+    question_choices = [SelectChoice("", _l("As its dimension")), *choices[1:]]
 
     class TargetsForm(TargetsFormBase):
         dimension_ids = tuple(d.id for d in questionnaire.dimensions)

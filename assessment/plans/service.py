@@ -174,13 +174,13 @@ def _apply(
 ) -> bool:
     """Change, add or delete the target rows as asked; whether anything changed."""
     existing = all_targets(organisation.id)
-    asked = [
-        ((dimension.id, DIMENSION), wanted.get(dimension.id)) for dimension in questionnaire.dimensions
-    ] + [
-        ((dimension.id, question.id), wanted_questions.get(question.id))
-        for dimension in questionnaire.dimensions
-        for question in dimension.questions
-    ]
+    asked = []
+    for dimension in questionnaire.dimensions:
+        asked.append(((dimension.id, DIMENSION), wanted.get(dimension.id)))
+        asked += [
+            ((dimension.id, question.id), wanted_questions.get(question.id))
+            for question in dimension.questions
+        ]
     changed = False
     for (dimension_id, question_id), entry in asked:
         if entry is None:

@@ -262,9 +262,7 @@ def test_a_question_gets_a_target_of_its_own_and_loses_it_when_cleared(
     app, client, organisation_id
 ):
     log_in_as_consultant(client)
-    response = post_targets(
-        client, organisation_id, level_data="3", question_data_quality="5"
-    )
+    response = post_targets(client, organisation_id, level_data="3", question_data_quality="5")
     assert response.status_code == 302
     assert saved_targets(app, organisation_id) == {"data": (3, None), "data_quality": (5, None)}
     page = client.get(targets_url(organisation_id)).get_data(as_text=True)

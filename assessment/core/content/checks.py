@@ -214,8 +214,7 @@ def check_roadmap(path: Path, questionnaires: Iterable[Questionnaire]) -> Parsed
                     parsed.problem(
                         ("barriers_first", i),
                         _l(
-                            "names part %(part)s, which %(id)s version %(version)s does not "
-                            "have",
+                            "names part %(part)s, which %(id)s version %(version)s does not have",
                             part=part_id,
                             id=questionnaire.id,
                             version=questionnaire.version,
