@@ -69,6 +69,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.history.views import bp as history_bp
     from assessment.home.views import bp as home_bp
     from assessment.people.views import bp as people_bp
+    from assessment.plans.roadmap_views import bp as roadmap_bp
     from assessment.plans.views import bp as plans_bp
     from assessment.portfolio.views import bp as portfolio_bp
     from assessment.questionnaire.views import bp as questionnaire_bp
@@ -89,6 +90,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(roadmap_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(respondents_bp)
     app.register_blueprint(questionnaire_bp)

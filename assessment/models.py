@@ -725,3 +725,60 @@ class Target(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     set_by: Mapped[User | None] = relationship()
+
+
+class ActionStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DOING = "doing"
+    DONE = "done"
+
+
+class PlanAction(db.Model):
+    """One action of an organisation's roadmap, in the order its consultant gave it.
+
+    Either a proposed step someone accepted, one question to climb from the level answered
+    in the plan's basis assessment to its target level (``question_id``, ``from_level``,
+    ``to_level``), or an action of someone's own (``title``). The questionnaire version is
+    kept with it, so that its question and descriptors can be shown even after the basis
+    assessment is deleted.
+    """
+
+    __tablename__ = "plan_action"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'doing', 'done')", name="status_known"),
+        CheckConstraint(
+            "(question_id IS NOT NULL AND from_level BETWEEN 1 AND 5"
+            " AND to_level BETWEEN 1 AND 5 AND from_level < to_level)"
+            " OR (question_id IS NULL AND title IS NOT NULL)",
+            name="step_or_own",
+        ),
+        # An organisation's plan, read in its order.
+        Index("ix_plan_action_organisation_position", "organisation_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int]
+    dimension_id: Mapped[str | None] = mapped_column(String(64))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    from_level: Mapped[int | None]
+    to_level: Mapped[int | None]
+    # The submitted assessment the step was proposed from (own actions: the latest then).
+    basis_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.PLANNED)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    basis_assessment: Mapped[Assessment | None] = relationship()

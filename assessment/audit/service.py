@@ -45,6 +45,11 @@ ACTIONS = {
     "export.generated": _l("exported assessment data"),
     "answers.imported": _l("imported answers from a file"),
     "targets.saved": _l("saved the target levels"),
+    "plan.steps_accepted": _l("added proposed steps to the roadmap"),
+    "plan.action_added": _l("added an action of their own to the roadmap"),
+    "plan.action_changed": _l("changed an action of the roadmap"),
+    "plan.action_removed": _l("removed an action from the roadmap"),
+    "plan.exported": _l("downloaded the roadmap"),
     # Kept after the organisation and its other events are gone: its id, and no name.
     "organisation.deleted": _l("deleted an organisation and all its data"),
 }

@@ -32,9 +32,12 @@ overall points, most first; then in the questionnaire's order.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from assessment.core.scoring import (
     INDEX_SCALE,
@@ -44,6 +47,8 @@ from assessment.core.scoring import (
     Level,
     ScoringRules,
 )
+
+T = TypeVar("T")
 
 POINTS_PER_LEVEL = Fraction(INDEX_SCALE, LEVEL_COUNT - 1)
 
@@ -119,3 +124,49 @@ def propose_steps(
             )
             ranked.append((key, step))
     return [step for _key, step in sorted(ranked, key=lambda item: item[0])]
+
+
+class Outcome(StrEnum):
+    """Where a later assessment finds a question an action aimed to climb."""
+
+    REACHED = "reached"  # at or above the level aimed at
+    CLIMBED = "climbed"  # above where it started, short of the aim
+    UNCHANGED = "unchanged"
+    FELL = "fell"  # below where it started
+    NOT_LEVELLED = "not_levelled"  # answered without a level, or not asked any more
+
+
+def outcome(from_level: Level, to_level: Level, now: Answer | None) -> Outcome:
+    """How far a question answered ``now`` came from ``from_level`` towards ``to_level``."""
+    if not isinstance(now, Level):
+        return Outcome.NOT_LEVELLED
+    if now >= to_level:
+        return Outcome.REACHED
+    if now > from_level:
+        return Outcome.CLIMBED
+    return Outcome.UNCHANGED if now == from_level else Outcome.FELL
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int  # 1-4
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def by_quarter(
+    items: Iterable[T], due: Callable[[T], date | None]
+) -> list[tuple[Quarter | None, list[T]]]:
+    """``items`` grouped by the quarter they are due in, earliest first, then those without
+    a date (quarter None); each group keeps the items' order."""
+    groups: dict[Quarter | None, list[T]] = {}
+    for item in items:
+        day = due(item)
+        groups.setdefault(None if day is None else quarter_of(day), []).append(item)
+    dated = sorted(quarter for quarter in groups if quarter is not None)
+    return [(quarter, groups[quarter]) for quarter in dated] + (
+        [(None, groups[None])] if None in groups else []
+    )

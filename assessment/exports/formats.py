@@ -134,7 +134,8 @@ def json_bytes(records: ExportRecords, scope: dict[str, Any], generated_at: date
 # Tables, in the current locale (the caller sets it with force_locale)
 
 
-def _index(value: Fraction | None) -> float | None:
+def index_cell(value: Fraction | None) -> float | None:
+    """An index as a spreadsheet shows it: as on the results page (cut to one decimal)."""
     return float(display_index(value)) if value is not None else None
 
 
@@ -164,7 +165,7 @@ def _scores(scores: StoredAggregate | DimensionScore | None) -> list[Cell]:
     """The index and level cells of an aggregate or a dimension (empty when not scored)."""
     if scores is None:
         return [None, None]
-    return [_index(scores.index), int(scores.level) if scores.level is not None else None]
+    return [index_cell(scores.index), int(scores.level) if scores.level is not None else None]
 
 
 def answer_table(records: ExportRecords, locale: str) -> Table:

@@ -1,5 +1,6 @@
-"""The target levels form: a level and a date for each dimension of a questionnaire, and
-optionally a level of its own for any question (reached by its dimension's date)."""
+"""The plans' forms: target levels (a level and a date for each dimension of a
+questionnaire, and optionally a level of its own for any question, reached by its
+dimension's date), and the roadmap's actions."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import (
+    DateField,
+    FieldList,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 
 from assessment.core.content.schema import Questionnaire
 from assessment.core.scoring import Level
-from assessment.models import Target
+from assessment.models import NAME_MAX_LENGTH, ActionStatus, PlanAction, Target
+from assessment.plans.roadmap import ActionInput
 from assessment.plans.service import TargetInput
 
 
@@ -136,3 +145,120 @@ def prefilled_targets_form(
     for question_id, target in (own_targets or {}).items():
         data[question_field_name(question_id)] = str(target.level)
     return make_targets_form(questionnaire, locale)(formdata=None, data=data)
+
+
+# ---------------------------------------------------------------------------
+# The roadmap
+
+
+ACTION_TITLE_MAX_LENGTH = 300
+ACTION_NOTE_MAX_LENGTH = 2000
+
+
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if isinstance(text, str) else text
+
+
+class ActionFormBase(FlaskForm):
+    """An action's owner, date, status and note; the title and dimension of one's own."""
+
+    title = StringField(
+        _l("Action"),
+        filters=[_stripped],
+        validators=[Optional(), Length(max=ACTION_TITLE_MAX_LENGTH)],
+    )
+    dimension = SelectField(_l("Dimension"), default="")
+    owner = StringField(
+        _l("Owner"), filters=[_stripped], validators=[Optional(), Length(max=NAME_MAX_LENGTH)]
+    )
+    due_on = DateField(
+        _l("Due by"),
+        validators=[Optional()],
+        invalid_value_message=_l("Give the date as year-month-day, for example 2027-06-30."),
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice(ActionStatus.PLANNED.value, _l("Planned")),
+            SelectChoice(ActionStatus.DOING.value, _l("Doing")),
+            SelectChoice(ActionStatus.DONE.value, _l("Done")),
+        ],
+        default=ActionStatus.PLANNED.value,
+    )
+    note = TextAreaField(
+        _l("Note"),
+        filters=[_stripped],
+        validators=[Optional(), Length(max=ACTION_NOTE_MAX_LENGTH)],
+    )
+    own_action: ClassVar[bool] = True
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.own_action and not self.title.data:
+            self.title.errors = [*self.title.errors, _l("Say what is to be done.")]
+            valid = False
+        return valid
+
+    def entry(self) -> ActionInput:
+        """What the form asks for (after ``validate``)."""
+        return ActionInput(
+            title=self.title.data or None,
+            dimension_id=self.dimension.data or None,
+            owner=self.owner.data or "",
+            due_on=self.due_on.data,
+            status=ActionStatus(self.status.data),
+            note=self.note.data or "",
+        )
+
+
+def make_action_form(
+    questionnaire: Questionnaire, locale: str, own_action: bool = True
+) -> type[ActionFormBase]:
+    """The form for an action of one's own (``own_action``) or for an accepted step, whose
+    title and dimension come from content and are not asked."""
+
+    class ActionForm(ActionFormBase):
+        pass
+
+    ActionForm.own_action = own_action
+    ActionForm.dimension = SelectField(
+        _l("Dimension"),
+        choices=[SelectChoice("", _l("Not one dimension"))]
+        + [SelectChoice(d.id, d.name.get(locale)) for d in questionnaire.dimensions],
+        default="",
+    )
+    return ActionForm
+
+
+def prefilled_action_form(
+    questionnaire: Questionnaire, locale: str, action: PlanAction
+) -> ActionFormBase:
+    form_class = make_action_form(questionnaire, locale, own_action=action.question_id is None)
+    return form_class(
+        formdata=None,
+        data={
+            "title": action.title or "",
+            "dimension": action.dimension_id or "",
+            "owner": action.owner,
+            "due_on": action.due_on,
+            "status": action.status,
+            "note": action.note,
+        },
+    )
+
+
+class AcceptStepsForm(FlaskForm):
+    """The steps to add to the plan, by question id: checked against the proposals by the
+    service (a proposal may have gone since the page was made)."""
+
+    questions = FieldList(HiddenField(), min_entries=0, max_entries=500)
+
+
+class MoveActionForm(FlaskForm):
+    direction = SelectField(
+        choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))]
+    )
+
+
+class RemoveActionForm(FlaskForm):
+    """Nothing but the form token."""

@@ -161,7 +161,7 @@ def save_targets(
         db.session.rollback()
         raise TargetsChangedError() from None
     if changed:
-        _report_inputs_changed(organisation)
+        report_inputs_changed(organisation)
     return count
 
 
@@ -206,19 +206,25 @@ def _apply(
     return changed
 
 
-def _report_inputs_changed(organisation: Organisation) -> None:
-    """The reports show the targets: the latest submitted assessment's are made again
-    (ahead, with Redis); earlier ones when next asked for."""
-    latest = db.session.execute(
+def latest_submitted(organisation_id: int) -> Assessment | None:
+    """The organisation's latest submitted assessment, by index."""
+    return db.session.execute(
         select(Assessment)
         .where(
-            Assessment.organisation_id == organisation.id,
+            Assessment.organisation_id == organisation_id,
             Assessment.status == AssessmentStatus.SUBMITTED,
             Assessment.of_organisation_level(),
         )
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def report_inputs_changed(organisation: Organisation) -> None:
+    """The reports show the targets, and the latest one the roadmap: the latest submitted
+    assessment's report is made again (ahead, with Redis); earlier ones when next asked
+    for (their fingerprints tell)."""
+    latest = latest_submitted(organisation.id)
     if latest is not None:
         events.report_inputs_changed.send(current_app._get_current_object(), assessment=latest)
 

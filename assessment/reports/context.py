@@ -22,10 +22,12 @@ from assessment.core.charts import TrendChart
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.locales import babel_locale, html_lang
+from assessment.core.roadmap import by_quarter
 from assessment.history import service as history
 from assessment.history.comparison_view import ComparisonView, build_comparison
 from assessment.history.trend import trend_chart
-from assessment.models import Assessment, ReportCommentary, level_of
+from assessment.models import ActionStatus, Assessment, ReportCommentary, level_of
+from assessment.plans import labels, roadmap
 from assessment.plans import service as plans
 from assessment.questionnaire import service
 from assessment.questionnaire.results import DimensionCard, LevelView, ResultsView, build_results
@@ -72,6 +74,32 @@ class History:
 
 
 @dataclass(frozen=True)
+class RoadmapLine:
+    number: int  # in the plan's order
+    text: str  # the question of an accepted step, or an action's own title
+    aim: str  # "From level 2 to level 4 · Integrated"; "" for an action of one's own
+    dimension: str
+    owner: str
+    due: str
+    status: str
+    outcome: str  # where the latest assessment finds a step's question; "" if not read
+    note: str
+
+
+@dataclass(frozen=True)
+class RoadmapQuarter:
+    title: str  # "2027 Q3", or that no date is set
+    lines: tuple[RoadmapLine, ...]
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    summary: str
+    quarters: tuple[RoadmapQuarter, ...]
+    rule: str  # how the steps were ranked, from content
+
+
+@dataclass(frozen=True)
 class ReportContext:
     locale: str
     lang: str
@@ -94,6 +122,7 @@ class ReportContext:
     next_steps: tuple[NextStep, ...]
     sections: tuple[DimensionSection, ...]
     history: History | None
+    roadmap: Roadmap | None
     levels: tuple[LevelView, ...]
     dimension_weights: tuple[tuple[str, str, str], ...]  # (name, part, weight)
     min_answered_share: str
@@ -189,6 +218,61 @@ def _history(assessment: Assessment, library: ContentLibrary, locale: str) -> Hi
     )
 
 
+def _roadmap(assessment: Assessment, library: ContentLibrary, locale: str) -> Roadmap | None:
+    """The organisation's plan, in the latest submitted assessment's report only."""
+    plan = roadmap.report_plan(assessment)
+    if plan is None:
+        return None
+    language = babel_locale(locale)
+    questionnaire = plan.questionnaire
+
+    def line(number: int, view: roadmap.ActionView) -> RoadmapLine:
+        action = view.action
+        aim = ""
+        if view.is_step:
+            aim = _(
+                "From level %(current)s to level %(target)s · %(name)s",
+                current=action.from_level,
+                target=action.to_level,
+                name=questionnaire.level(action.to_level).name.get(locale),
+            )
+        return RoadmapLine(
+            number=number,
+            text=view.question.prompt.get(locale)
+            if view.question
+            else action.title or action.question_id or "",
+            aim=aim,
+            dimension=view.dimension.name.get(locale) if view.dimension else "",
+            owner=action.owner,
+            due=format_date(action.due_on, "long", locale=language) if action.due_on else "",
+            status=labels.status_label(action.status),
+            outcome=labels.outcome_label(view),
+            note=action.note,
+        )
+
+    numbered = list(enumerate(plan.actions, start=1))
+    quarters = tuple(
+        RoadmapQuarter(
+            title=_("%(year)s Q%(number)s", year=quarter.year, number=quarter.number)
+            if quarter
+            else _("No date set"),
+            lines=tuple(line(number, view) for number, view in group),
+        )
+        for quarter, group in by_quarter(numbered, lambda item: item[1].action.due_on)
+    )
+    done = sum(1 for view in plan.actions if view.action.status == ActionStatus.DONE)
+    return Roadmap(
+        summary=_(
+            "%(count)s actions in the plan, %(done)s of them done, in the order the "
+            "consultant gave them, grouped by the quarter they are due in.",
+            count=len(plan.actions),
+            done=done,
+        ),
+        quarters=quarters,
+        rule=library.roadmap.rule.get(locale),
+    )
+
+
 def build_report_context(
     assessment: Assessment,
     library: ContentLibrary,
@@ -244,6 +328,7 @@ def build_report_context(
             questionnaire, results, assessment, commentary.dimension_notes or {}, locale
         ),
         history=_history(assessment, library, locale),
+        roadmap=_roadmap(assessment, library, locale),
         levels=tuple(
             LevelView(n, level.name.get(locale), level.meaning.get(locale))
             for n, level in enumerate(questionnaire.levels, start=1)

@@ -1,10 +1,11 @@
 """What a report is made from, as one digest: its fingerprint.
 
 A submitted assessment's scores never change, so its report changes only when something
-it is made from does: the organisation's details and target levels, the consultant's
-commentary and logo, the earlier assessments its history shows, the content of the
-questionnaire versions it explains, or the way reports are made (the templates, the print
-stylesheet, the message catalogues, the code, WeasyPrint) and the language. The
+it is made from does: the organisation's details and target levels (and, for its latest
+submitted assessment, its roadmap), the consultant's commentary and logo, the earlier
+assessments its history shows, the content of the questionnaire versions it explains and
+the reference content, or the way reports are made (the templates, the print stylesheet,
+the message catalogues, the code, WeasyPrint) and the language. The
 fingerprint is a digest of all of them; a stored report is served only while its
 fingerprint is the current one.
 
@@ -30,6 +31,7 @@ from sqlalchemy import select
 from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus
+from assessment.plans import roadmap
 from assessment.plans import service as plans
 
 REPORT_TEMPLATE = "reports/report.html"
@@ -77,6 +79,7 @@ def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) ->
                 plans.targets_by_dimension(assessment.organisation_id).items()
             )
         ],
+        "roadmap": roadmap.plan_fingerprint(assessment),
         "content": [library.digest(key) for key in versions if library.get(*key)]
         + [library.digest()],
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
@@ -10,7 +12,7 @@ from assessment.content.presentation import answer_label
 from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.schema import LocalizedText, Questionnaire
-from assessment.core.numbers import display_gap, display_index
+from assessment.core.numbers import display_contribution, display_gap, display_index
 from assessment.core.targets import DimensionGap
 from assessment.web.paging import page_url
 
@@ -53,6 +55,11 @@ def init_templating(app: Flask) -> None:
     def gap_text(gap: DimensionGap) -> str:
         """Index points still to climb to a target (for a dimension with a score)."""
         return display_gap(gap.current_index, gap.target_index)
+
+    @app.template_filter("points_text")
+    def points_text(points: Fraction) -> str:
+        """Index points a step adds, with its sign, rounded half up to one decimal."""
+        return display_contribution(points)
 
     app.add_template_global(page_url)
 

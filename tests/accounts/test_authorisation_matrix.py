@@ -13,7 +13,16 @@ from sqlalchemy import select
 from assessment.accounts import service as accounts
 from assessment.batches import service as batches
 from assessment.extensions import db
-from assessment.models import Assessment, Engagement, Firm, Membership, Organisation, User, utc_now
+from assessment.models import (
+    Assessment,
+    Engagement,
+    Firm,
+    Membership,
+    Organisation,
+    PlanAction,
+    User,
+    utc_now,
+)
 from assessment.people import invitations
 from tests.conftest import form_token
 from tests.reports.conftest import DEMO_CONSULTANT, log_in
@@ -105,6 +114,15 @@ EXPECTED = {
     # Target levels: seen by everyone who may see A, set by its managers.
     ("GET", "plans.targets"): only(VIEWERS_OF_A, 200, login_or(404)),
     ("POST", "plans.save_targets"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
+    # The roadmap: read by everyone who may see A (and downloaded), changed by its managers.
+    ("GET", "roadmap.plan"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "roadmap.export"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("POST", "roadmap.accept_steps"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    ("POST", "roadmap.add_action"): only(MANAGERS_OF_A, 400, lambda a: STRANGER_TO_A[a]),
+    ("GET", "roadmap.edit_action"): only(MANAGERS_OF_A, 200, lambda a: STRANGER_TO_A[a]),
+    ("POST", "roadmap.save_action"): only(MANAGERS_OF_A, 400, lambda a: STRANGER_TO_A[a]),
+    ("POST", "roadmap.move_action"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    ("POST", "roadmap.remove_action"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
     ("GET", "people.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.invite"): only(MANAGERS_OF_A, 400, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.revoke"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
@@ -227,6 +245,18 @@ def world(app, runner):
         ).scalar_one()
         batch = batches.create_batch(accounts.find_by_email(DEMO_CONSULTANT[0]), "en", org_a)
         batch.dispatched_at = utc_now()
+        # Two actions of A's roadmap: one to remove, one every other route works on.
+        actions = [
+            PlanAction(
+                organisation_id=org_a.id,
+                position=position,
+                questionnaire_id=assessment.questionnaire_id,
+                questionnaire_version=assessment.questionnaire_version,
+                title=title,
+            )
+            for position, title in enumerate(("Kept", "Removable"))
+        ]
+        db.session.add_all(actions)
         db.session.commit()
         return {
             "assessment_id": assessment.id,
@@ -239,6 +269,8 @@ def world(app, runner):
             "invitation_id": to_revoke.id,
             "membership_id": respondent_a.id,
             "batch_id": batch.id,
+            "action_id": actions[0].id,
+            "removable_action_id": actions[1].id,
         }
 
 
@@ -265,6 +297,9 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "user_id": world["user_id"],
         "membership_id": world["membership_id"],
         "batch_id": world["batch_id"],
+        "action_id": world["removable_action_id"]
+        if rule.endpoint == "roadmap.remove_action"
+        else world["action_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
         "export_format": "xlsx",

@@ -1,14 +1,22 @@
 """The roadmap's steps and their ranking: properties over random questionnaires, answers
 and targets; the figures add up to what scoring gives when the steps are taken."""
 
+from datetime import date
 from fractions import Fraction
 from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.core.roadmap import limiting_dimensions, propose_steps
-from assessment.core.scoring import DimensionRule, Level, QuestionRule, ScoringRules, score
+from assessment.core.roadmap import Outcome, by_quarter, limiting_dimensions, outcome, propose_steps
+from assessment.core.scoring import (
+    Abstention,
+    DimensionRule,
+    Level,
+    QuestionRule,
+    ScoringRules,
+    score,
+)
 from tests.core.test_scoring import rules_and_answers
 
 
@@ -144,3 +152,43 @@ def test_example_data_limits_so_its_steps_come_first():
     assert steps[1].overall_points == Fraction(75, 4)
     assert steps[0].barrier_first
     assert not steps[1].barrier_first
+
+
+levels = st.sampled_from(list(Level))
+abstentions = st.sampled_from([*Abstention, None])
+
+
+@given(levels, levels, st.one_of(levels, abstentions))
+def test_an_actions_outcome_says_where_the_question_went(start, aim, now):
+    if start >= aim:
+        return
+    found = outcome(start, aim, now)
+    if not isinstance(now, Level):
+        assert found is Outcome.NOT_LEVELLED
+    elif now >= aim:
+        assert found is Outcome.REACHED
+    elif now > start:
+        assert found is Outcome.CLIMBED
+    elif now == start:
+        assert found is Outcome.UNCHANGED
+    else:
+        assert found is Outcome.FELL
+        assert now < start
+
+
+@given(st.lists(st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2035, 12, 31)))))
+def test_actions_grouped_by_quarter_keep_every_action_once_in_its_order(days):
+    items = list(enumerate(days))
+    groups = by_quarter(items, lambda item: item[1])
+    assert sorted(item for _quarter, group in groups for item in group) == items
+    quarters = [quarter for quarter, _group in groups]
+    dated = [quarter for quarter in quarters if quarter is not None]
+    assert dated == sorted(set(dated))  # each quarter once, earliest first
+    assert None not in quarters[: len(dated)]  # the undated last
+    for quarter, group in groups:
+        assert [i for i, _day in group] == sorted(i for i, _day in group)
+        for _i, day in group:
+            if quarter is None:
+                assert day is None
+            else:
+                assert (day.year, (day.month + 2) // 3) == (quarter.year, quarter.number)

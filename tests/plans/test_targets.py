@@ -13,7 +13,7 @@ from assessment.history import service as history
 from assessment.models import AuditEvent, Organisation, Target
 from assessment.portfolio.deletion import delete_organisation
 from tests.conftest import form_token
-from tests.reports.conftest import demo, log_in  # noqa: F401 - the demo fixture
+from tests.reports.conftest import log_in
 
 CONSULTANT = ("consultant@example.com", "demo-consultant-2026")
 
@@ -26,12 +26,6 @@ def choose_language(client, locale):
 def log_in_as_consultant(client, locale="en"):
     log_in(client, *CONSULTANT)
     choose_language(client, locale)
-
-
-@pytest.fixture
-def organisation_id(app, demo):  # noqa: F811 - the fixture imported above
-    with app.app_context():
-        return db.session.execute(select(Organisation.id).order_by(Organisation.id)).scalar()
 
 
 def targets_url(organisation_id):
@@ -175,7 +169,7 @@ def test_the_results_page_shows_each_target_and_draws_the_targets_on_the_radar(
     app,
     client,
     organisation_id,
-    demo,  # noqa: F811 - the fixture imported above
+    demo,
 ):
     _assessment_id, token, _name = demo
     log_in_as_consultant(client)

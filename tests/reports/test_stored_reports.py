@@ -122,6 +122,26 @@ def change_targets(app, client, token):
     return "Target: Level 5"
 
 
+def change_plan(app, client, token):
+    """A consultant adds an action to the roadmap (the latest report has it as a chapter)."""
+    with app.app_context():
+        organisation_id = db.session.execute(
+            select(Assessment.organisation_id).where(Assessment.resume_token == token)
+        ).scalar_one()
+    page = client.get(f"/organisations/{organisation_id}/plan").get_data(as_text=True)
+    response = client.post(
+        f"/organisations/{organisation_id}/plan/actions",
+        data={
+            "csrf_token": form_token(page),
+            "title": "Appoint a data steward",
+            "owner": "Wang Fang",
+            "status": "doing",
+        },
+    )
+    assert response.status_code == 302
+    return "Owner: Wang Fang"
+
+
 def change_template(app, client, token, tmp_path):
     folder = tmp_path / "templates" / "reports"
     folder.mkdir(parents=True)
@@ -164,6 +184,7 @@ def change_level_bar(app, client, token, tmp_path):
         change_logo,
         change_organisation_name,
         change_targets,
+        change_plan,
         change_questionnaire_content,
         change_template,
         change_stylesheet,
