@@ -192,6 +192,17 @@ def openapi_document() -> dict[str, Any]:
                     operation_id="getTargets",
                 )
             },
+            "/organisations/{organisation_id}/plan": {
+                "get": _operation(
+                    "The organisation's roadmap: its actions in the plan's order, each with "
+                    "where a later assessment finds its question, and the steps to the "
+                    "targets not in the plan yet, ranked by the content's rule.",
+                    _json(_ref(schemas.Plan), "The plan."),
+                    ("404",),
+                    (organisation,),
+                    operation_id="getPlan",
+                )
+            },
             "/organisations/{organisation_id}/history": {
                 "get": _operation(
                     "The trend: each submitted assessment's overall and dimension indices "

@@ -25,6 +25,8 @@ from assessment.api.shapes import (
     dimension_change,
     latest_submitted_json,
     organisation_json,
+    plan_action_json,
+    proposed_step_json,
     reference,
     target_json,
 )
@@ -32,6 +34,7 @@ from assessment.content.registry import current_library
 from assessment.extensions import db
 from assessment.history import service as history
 from assessment.models import Answer, Assessment, Organisation
+from assessment.plans import roadmap
 from assessment.plans import service as plans
 
 
@@ -154,6 +157,8 @@ def organisation_targets(organisation_id: int) -> Response:
     organisation = _organisation(organisation_id)
     latest, questionnaire = plans.plan_basis(organisation)
     saved = plans.dimension_targets(organisation.id)
+    own = plans.question_targets(organisation.id)
+    answered = {q: int(level) for q, level in plans.levels_answered(latest).items()}
     gaps = (
         {
             view.dimension_id: view.gap
@@ -171,5 +176,31 @@ def organisation_targets(organisation_id: int) -> Response:
                 for dimension in questionnaire.dimensions
                 if dimension.id in saved
             ],
+            question_targets=[
+                schemas.QuestionTarget(
+                    question_id=question.id,
+                    dimension_id=dimension.id,
+                    level=own[question.id].level,
+                    current_level=answered.get(question.id),
+                )
+                for dimension in questionnaire.dimensions
+                for question in dimension.questions
+                if question.id in own
+            ],
+        )
+    )
+
+
+@api_get("/organisations/<int:organisation_id>/plan")
+def organisation_plan(organisation_id: int) -> Response:
+    """The organisation's roadmap: its actions in order, with where a later assessment
+    finds each step's question, and the steps still proposed, with their figures."""
+    plan = roadmap.plan_of(_organisation(organisation_id))
+    return dump(
+        schemas.Plan(
+            organisation_id=plan.organisation.id,
+            assessment_id=plan.latest.id if plan.latest else None,
+            actions=[plan_action_json(n, view) for n, view in enumerate(plan.actions, start=1)],
+            proposals=[proposed_step_json(proposal.step) for proposal in plan.proposals],
         )
     )

@@ -214,12 +214,67 @@ class Target(Strict):
     )
 
 
+class QuestionTarget(Strict):
+    question_id: str
+    dimension_id: str
+    level: int = Field(ge=1, le=5, description="Reached by its dimension's date.")
+    current_level: int | None = Field(
+        description="The level answered in the latest submitted assessment; None without one."
+    )
+
+
 class Targets(Strict):
     organisation_id: int
     assessment_id: int | None = Field(
         description="The latest submitted assessment the gaps are counted from."
     )
     targets: list[Target] = Field(description="In the questionnaire's order of dimensions.")
+    question_targets: list[QuestionTarget] = Field(
+        description="Questions with a target level of their own, in the questionnaire's order."
+    )
+
+
+class ProposedStep(Strict):
+    question_id: str
+    dimension_id: str
+    from_level: int = Field(ge=1, le=5)
+    to_level: int = Field(ge=1, le=5)
+    levels: int = Field(ge=1, le=4)
+    dimension_points: Exact = Field(description="What it adds to its dimension's index.")
+    overall_points: Exact = Field(description="What it adds to the overall index.")
+    barrier_first: bool = Field(
+        description="Ranked first: a dimension of a part the rule names, and limiting."
+    )
+
+
+class PlanAction(Strict):
+    id: int
+    number: int = Field(ge=1, description="Its place in the plan's order.")
+    question_id: str | None = Field(description="None for an action of one's own.")
+    dimension_id: str | None
+    from_level: int | None = Field(ge=1, le=5)
+    to_level: int | None = Field(ge=1, le=5)
+    title: str | None = Field(description="An action of one's own: what is to be done.")
+    owner: str
+    due_on: date | None
+    status: Literal["planned", "doing", "done"]
+    done_on: date | None
+    note: str
+    outcome: Literal["reached", "climbed", "unchanged", "fell", "not_levelled"] | None = Field(
+        description="Where a later assessment finds the step's question; None until one does."
+    )
+    level_now: int | None = Field(ge=1, le=5)
+
+
+class Plan(Strict):
+    organisation_id: int
+    assessment_id: int | None = Field(
+        description="The latest submitted assessment the steps are proposed from."
+    )
+    actions: list[PlanAction] = Field(description="In the plan's order.")
+    proposals: list[ProposedStep] = Field(
+        description="The steps to the targets not in the plan yet, ranked by the content's rule."
+    )
 
 
 class Delta(Exact):
@@ -289,5 +344,6 @@ RESPONSE_MODELS = (
     Result,
     History,
     Targets,
+    Plan,
     Comparison,
 )

@@ -10,9 +10,11 @@ from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
 from assessment.core.content.schema import Questionnaire
 from assessment.core.numbers import display_delta, display_gap, signed
+from assessment.core.roadmap import Step
 from assessment.core.targets import DimensionGap
 from assessment.exports.records import assessment_fields, organisation_fields
 from assessment.models import Assessment, Organisation, Target
+from assessment.plans.roadmap import ActionView
 from assessment.questionnaire import service
 
 
@@ -107,6 +109,39 @@ def target_json(dimension_id: str, target: Target, gap: DimensionGap | None) -> 
             shown=None if gap.points is None else display_gap(gap.current_index, gap.target_index),
             reached=gap.reached,
         ),
+    )
+
+
+def proposed_step_json(step: Step) -> schemas.ProposedStep:
+    return schemas.ProposedStep(
+        question_id=step.question_id,
+        dimension_id=step.dimension_id,
+        from_level=int(step.from_level),
+        to_level=int(step.to_level),
+        levels=step.levels,
+        dimension_points=_exact(step.dimension_points),
+        overall_points=_exact(step.overall_points),
+        barrier_first=step.barrier_first,
+    )
+
+
+def plan_action_json(number: int, view: ActionView) -> schemas.PlanAction:
+    action = view.action
+    return schemas.PlanAction(
+        id=action.id,
+        number=number,
+        question_id=action.question_id,
+        dimension_id=action.dimension_id,
+        from_level=action.from_level,
+        to_level=action.to_level,
+        title=action.title,
+        owner=action.owner,
+        due_on=action.due_on,
+        status=action.status,
+        done_on=action.done_on,
+        note=action.note,
+        outcome=None if view.outcome is None else view.outcome.value,
+        level_now=_level(view.level_now),
     )
 
 

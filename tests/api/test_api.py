@@ -367,8 +367,12 @@ def test_targets_give_each_gap_exactly_and_as_the_pages_show_it(app, client, api
             current_library().latest_published(),
             {"data": plans.TargetInput(Level(5), None)},
             None,
+            {"data_quality": Level(5)},
         )
     body = client.get(url, headers=bearer(api.tokens["owner"])).json
+    [own] = body["question_targets"]
+    assert (own["question_id"], own["dimension_id"], own["level"]) == ("data_quality", "data", 5)
+    assert own["current_level"] in (1, 2, 3, 4, 5)
     assert body["assessment_id"] == api.submitted_ids[-1]
     [target] = body["targets"]
     assert (target["dimension_id"], target["level"], target["due_on"]) == ("data", 5, None)
@@ -378,4 +382,48 @@ def test_targets_give_each_gap_exactly_and_as_the_pages_show_it(app, client, api
     assert points == max(Fraction(80) - Fraction(gap["current_index"]["exact"]), 0)
     assert gap["reached"] == (points == 0)
     assert (gap["shown"] == "0.0") == gap["reached"]
+    assert client.get(url, headers=bearer(api.tokens["other"])).status_code == 404
+
+
+def test_the_plan_gives_the_proposed_steps_figures_exactly_and_the_actions_in_order(
+    app, client, api
+):
+    from assessment.core.scoring import Level
+    from assessment.extensions import db
+    from assessment.models import Organisation, User
+    from assessment.plans import roadmap
+    from assessment.plans import service as plans
+
+    first = api.organisation_ids[0]
+    url = f"/api/v1/organisations/{first}/plan"
+    body = client.get(url, headers=bearer(api.tokens["owner"])).json
+    assert (body["actions"], body["proposals"]) == ([], [])
+    with app.test_request_context():
+        from assessment.content.registry import current_library
+
+        organisation = db.session.get(Organisation, first)
+        plans.save_targets(
+            organisation,
+            current_library().latest_published(),
+            {"cost": plans.TargetInput(Level(5), None)},
+            None,
+        )
+        proposals = roadmap.plan_of(organisation).proposals
+        user = db.session.execute(db.select(User)).scalars().first()
+        roadmap.accept_steps(organisation, [proposals[1].question.id], user)
+    body = client.get(url, headers=bearer(api.tokens["owner"])).json
+    assert body["assessment_id"] == api.submitted_ids[-1]
+    assert [step["question_id"] for step in body["proposals"]] == [
+        p.question.id for i, p in enumerate(proposals) if i != 1
+    ]
+    step = body["proposals"][0]
+    assert Fraction(step["dimension_points"]["exact"]) == proposals[0].step.dimension_points
+    assert step["levels"] == 5 - step["from_level"]
+    [action] = body["actions"]
+    assert (action["number"], action["question_id"], action["status"]) == (
+        1,
+        proposals[1].question.id,
+        "planned",
+    )
+    assert action["outcome"] is None
     assert client.get(url, headers=bearer(api.tokens["other"])).status_code == 404
