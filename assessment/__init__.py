@@ -64,6 +64,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.api.views import bp as api_bp
     from assessment.audit.views import bp as audit_bp
     from assessment.batches.views import bp as batches_bp
+    from assessment.evidence.views import bp as evidence_bp
     from assessment.exports.views import bp as exports_bp
     from assessment.health.views import bp as health_bp
     from assessment.history.views import bp as history_bp
@@ -91,6 +92,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(people_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(roadmap_bp)
+    app.register_blueprint(evidence_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(respondents_bp)
     app.register_blueprint(questionnaire_bp)

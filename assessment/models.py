@@ -782,3 +782,72 @@ class PlanAction(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     basis_assessment: Mapped[Assessment | None] = relationship()
+
+
+class Confidence(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Verification(enum.StrEnum):
+    VERIFIED = "verified"
+    CHALLENGED = "challenged"
+
+
+class AnswerReview(db.Model):
+    """How sure we are of one answer: the confidence given to it, and a consultant's mark.
+
+    Kept apart from the answer: a submitted assessment's answers never change, but its
+    evidence is gathered and checked afterwards.
+    """
+
+    __tablename__ = "answer_review"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id"),
+        CheckConstraint(
+            "confidence IS NULL OR confidence IN ('low', 'medium', 'high')",
+            name="confidence_known",
+        ),
+        CheckConstraint(
+            "verification IS NULL OR verification IN ('verified', 'challenged')",
+            name="verification_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the unique constraint, whose first column it is.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    verification: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class EvidenceFile(db.Model):
+    """A file attached to an answer as evidence. Stored under a random name in the upload
+    folder (``file_name``); the name it was uploaded with is only ever shown."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pdf', 'png', 'jpeg', 'xlsx')", name="kind_known"),
+        Index("ix_evidence_file_assessment_question", "assessment_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

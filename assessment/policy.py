@@ -117,6 +117,12 @@ def can_write_commentary(user: object, assessment: Assessment) -> bool:
     return is_admin(user) or serves(user, assessment.organisation_id)
 
 
+def can_mark_answers(user: object, organisation: Organisation) -> bool:
+    """Whether ``user`` may mark an answer verified or challenged: an independent check,
+    by the organisation's consultants (and admins), never by the organisation itself."""
+    return is_admin(user) or serves(user, organisation.id)
+
+
 def can_see_portfolio(user: object) -> bool:
     return is_admin(user) or is_consultant(user)
 

@@ -21,6 +21,7 @@ FEATURES = frozenset(
         "audit",
         "batches",
         "demo",
+        "evidence",
         "exports",
         "health",
         "history",

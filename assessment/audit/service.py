@@ -50,6 +50,9 @@ ACTIONS = {
     "plan.action_changed": _l("changed an action of the roadmap"),
     "plan.action_removed": _l("removed an action from the roadmap"),
     "plan.exported": _l("downloaded the roadmap"),
+    "evidence.reviewed": _l("saved an answer's confidence or mark"),
+    "evidence.attached": _l("attached evidence to an answer"),
+    "evidence.removed": _l("removed evidence from an answer"),
     # Kept after the organisation and its other events are gone: its id, and no name.
     "organisation.deleted": _l("deleted an organisation and all its data"),
 }

@@ -192,9 +192,9 @@ def _accounts_of_this_organisation_only(organisation_id: int) -> int:
 
 
 def _stored_files(doomed: dict[Table, set[int]]) -> list[Path]:
-    """The files kept for the doomed rows: logos, stored reports, and reports made in
-    batches (with the zips that hold them, which are made again, without them, when next
-    downloaded)."""
+    """The files kept for the doomed rows: logos, evidence, stored reports, and reports
+    made in batches (with the zips that hold them, which are made again, without them,
+    when next downloaded)."""
     tables = db.metadata.tables
     files: list[Path] = []
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
@@ -204,6 +204,8 @@ def _stored_files(doomed: dict[Table, set[int]]) -> list[Path]:
         for name in _column_values(commentary, commentary.c.logo_file, doomed)
         if name
     ]
+    evidence = tables["evidence_file"]
+    files += [upload_dir / name for name in _column_values(evidence, evidence.c.file_name, doomed)]
     if "report_batch_item" in tables and current_app.config.get("BATCH_DIR"):
         batch_dir = Path(current_app.config["BATCH_DIR"])
         item = tables["report_batch_item"]

@@ -15,7 +15,9 @@ from fractions import Fraction
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
 from assessment.core.content.schema import Questionnaire
+from assessment.core.evidence import Backing
 from assessment.core.numbers import display_gap, display_index, display_score
+from assessment.core.scoring import Level
 from assessment.core.stored_result import StoredAggregate, StoredResult, as_float
 from assessment.core.targets import DimensionTarget, dimension_gap, level_floor
 from assessment.models import level_of
@@ -80,6 +82,18 @@ class DimensionCard:
     next_level: LevelView | None
     lowest: tuple[QuestionView, ...]
     target: TargetView | None = None
+    backing: Backing | None = None  # how far its answers are backed by evidence, verified
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """How far the whole assessment is backed, and its strict level on verified answers."""
+
+    answered: int
+    with_evidence: int
+    verified: int
+    challenged: int
+    verified_strict_level: LevelView | None
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,7 @@ class ResultsView:
     radar: RadarChart
     level_bands: str
     method: tuple[str, ...]
+    evidence: EvidenceSummary | None = None  # None: no evidence or review recorded
 
 
 def _level(questionnaire: Questionnaire, number: int | None, locale: str) -> LevelView | None:
@@ -162,9 +177,13 @@ def build_results(
     answer_values: Mapping[str, str | None],
     locale: str,
     targets: Mapping[str, DimensionTarget] | None = None,
+    backing: Mapping[str, Backing] | None = None,
+    verified_strict_level: Level | None = None,
 ) -> ResultsView:
     """The results of one assessment, from its stored (or current) score, read against
-    the organisation's ``targets`` by dimension id, if any."""
+    the organisation's ``targets`` by dimension id, if any, and with how far its answers
+    are backed (``backing`` by dimension id, and the strict level on verified answers),
+    when any evidence or review is recorded."""
     targets = targets or {}
     levelled = _levelled_questions(questionnaire, answer_values, locale)
     below_top = [view for view in levelled if view.level < TOP_LEVEL]
@@ -197,6 +216,7 @@ def build_results(
                 else None,
                 lowest=tuple(v for v in below_top if v.dimension_id == dimension.id)[:3],
                 target=_target(questionnaire, targets.get(dimension.id), outcome.index, locale),
+                backing=backing.get(dimension.id) if backing else None,
             )
         )
 
@@ -220,4 +240,13 @@ def build_results(
         ),
         level_bands=level_bands(questionnaire, locale),
         method=tuple(method_paragraphs(questionnaire, locale)),
+        evidence=None
+        if backing is None
+        else EvidenceSummary(
+            answered=sum(b.answered for b in backing.values()),
+            with_evidence=sum(b.with_evidence for b in backing.values()),
+            verified=sum(b.verified for b in backing.values()),
+            challenged=sum(b.challenged for b in backing.values()),
+            verified_strict_level=_level(questionnaire, verified_strict_level, locale),
+        ),
     )

@@ -30,6 +30,7 @@ from assessment.content.registry import current_library
 from assessment.core import locales
 from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import NotFoundError
+from assessment.evidence import service as evidence
 from assessment.extensions import csrf
 from assessment.plans import service as plans
 from assessment.questionnaire import service
@@ -315,12 +316,19 @@ def results(token: str) -> Response | str:
         answer_values,
         current_locale(),
         targets=plans.targets_by_dimension(assessment.organisation_id),
+        **evidence.results_reading(assessment, questionnaire),
     )
     may_comment = policy.can_write_commentary(current_user, assessment)
     commentary = assessment.commentary
+    organisation = assessment.organisation
     return render_template(
         "questionnaire/results.html",
         results=view,
+        evidence_url=url_for(
+            "evidence.page", organisation_id=organisation.id, assessment_id=assessment.id
+        )
+        if organisation is not None and policy.can_view_organisation(current_user, organisation)
+        else None,
         may_comment=may_comment,
         commentary_form=prefilled_commentary_form(questionnaire, current_locale(), commentary)
         if may_comment

@@ -23,6 +23,7 @@ from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.locales import babel_locale, html_lang
 from assessment.core.roadmap import by_quarter
+from assessment.evidence import service as evidence
 from assessment.history import service as history
 from assessment.history.comparison_view import ComparisonView, build_comparison
 from assessment.history.trend import trend_chart
@@ -288,6 +289,7 @@ def build_report_context(
         answer_values,
         locale,
         targets=plans.targets_by_dimension(assessment.organisation_id),
+        **evidence.results_reading(assessment, questionnaire),
     )
     commentary = assessment.commentary or ReportCommentary(dimension_notes={})
     organisation = assessment.organisation

@@ -2,7 +2,8 @@
 
 A submitted assessment's scores never change, so its report changes only when something
 it is made from does: the organisation's details and target levels (and, for its latest
-submitted assessment, its roadmap), the consultant's commentary and logo, the earlier
+submitted assessment, its roadmap), the evidence and marks behind its answers, the
+consultant's commentary and logo, the earlier
 assessments its history shows, the content of the questionnaire versions it explains and
 the reference content, or the way reports are made (the templates, the print stylesheet,
 the message catalogues, the code, WeasyPrint) and the language. The
@@ -29,6 +30,7 @@ from jinja2 import Environment, meta
 from sqlalchemy import select
 
 from assessment.content.registry import current_library
+from assessment.evidence import service as evidence
 from assessment.extensions import db
 from assessment.models import Assessment, AssessmentStatus
 from assessment.plans import roadmap
@@ -80,6 +82,7 @@ def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) ->
             )
         ],
         "roadmap": roadmap.plan_fingerprint(assessment),
+        "evidence": evidence.fingerprint_of(assessment),
         "content": [library.digest(key) for key in versions if library.get(*key)]
         + [library.digest()],
     }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, Response, g, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -17,20 +19,35 @@ from assessment.web.serving import loggable_path
 log = logging.getLogger(__name__)
 
 DATABASE_RETRY_AFTER_SECONDS = 5
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
 
-def refuse_oversized_requests(app: Flask) -> None:
-    """Answer 413 from the declared length, before anything is read or spooled to disk."""
+def accepts_body_up_to(limit: int) -> Callable[[View], View]:
+    """Let a view (an upload) take a larger body than ``MAX_CONTENT_LENGTH``."""
 
-    @app.before_request
+    def mark(view: View) -> View:
+        view.max_body_bytes = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def refuse_oversized_requests(app: Flask) -> None:
+    """Answer 413 from the declared length, before anything is read or spooled to disk:
+    first of all, before the form token check reads the form."""
+
     def check_content_length() -> None:
-        limit = app.config.get("MAX_CONTENT_LENGTH")
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "max_body_bytes", None) or app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.content_length and request.content_length > limit:
             raise RequestEntityTooLarge()
+        request.max_content_length = limit
+
+    app.before_request_funcs.setdefault(None, []).insert(0, check_content_length)
 
 
 def register_error_handlers(app: Flask) -> None:

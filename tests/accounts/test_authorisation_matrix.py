@@ -7,7 +7,10 @@ Assessment links are capabilities: whoever holds one may use that one assessment
 in or not; a wrong link is a 404 for everyone.
 """
 
+from pathlib import Path
+
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from assessment.accounts import service as accounts
@@ -16,6 +19,7 @@ from assessment.extensions import db
 from assessment.models import (
     Assessment,
     Engagement,
+    EvidenceFile,
     Firm,
     Membership,
     Organisation,
@@ -123,6 +127,11 @@ EXPECTED = {
     ("POST", "roadmap.save_action"): only(MANAGERS_OF_A, 400, lambda a: STRANGER_TO_A[a]),
     ("POST", "roadmap.move_action"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
     ("POST", "roadmap.remove_action"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    # Evidence: read and downloaded by everyone who may see A, reviewed by its managers.
+    ("GET", "evidence.page"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("GET", "evidence.download"): only(VIEWERS_OF_A, 200, login_or(404)),
+    ("POST", "evidence.review"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    ("POST", "evidence.remove"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
     ("GET", "people.index"): only(MANAGERS_OF_A, 200, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.invite"): only(MANAGERS_OF_A, 400, lambda actor: STRANGER_TO_A[actor]),
     ("POST", "people.revoke"): only(MANAGERS_OF_A, 302, lambda actor: STRANGER_TO_A[actor]),
@@ -168,6 +177,7 @@ EXPECTED = {
     ("GET", "api.organisation_assessments"): every(401),
     ("GET", "api.organisation_history"): every(401),
     ("GET", "api.organisation_targets"): every(401),
+    ("GET", "api.organisation_plan"): every(401),
     ("GET", "api.organisation_compare"): every(401),
     ("GET", "api.assessment"): every(401),
     ("GET", "api.answers"): every(401),
@@ -257,6 +267,24 @@ def world(app, runner):
             for position, title in enumerate(("Kept", "Removable"))
         ]
         db.session.add_all(actions)
+        # Evidence for one of A's answers, kept in the upload folder.
+        question_id = "model_c2m"
+        stored = Path(current_app.config["UPLOAD_DIR"]) / "evidence" / "matrix.pdf"
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        evidence = [
+            EvidenceFile(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                file_name=f"evidence/{name}.pdf",
+                display_name=f"{name}.pdf",
+                kind="pdf",
+                size=15,
+                sha256=name,
+            )
+            for name in ("matrix", "removable")
+        ]
+        db.session.add_all(evidence)
         db.session.commit()
         return {
             "assessment_id": assessment.id,
@@ -271,6 +299,9 @@ def world(app, runner):
             "batch_id": batch.id,
             "action_id": actions[0].id,
             "removable_action_id": actions[1].id,
+            "file_id": evidence[0].id,
+            "removable_file_id": evidence[1].id,
+            "question_id": question_id,
         }
 
 
@@ -300,6 +331,10 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         "action_id": world["removable_action_id"]
         if rule.endpoint == "roadmap.remove_action"
         else world["action_id"],
+        "file_id": world["removable_file_id"]
+        if rule.endpoint == "evidence.remove"
+        else world["file_id"],
+        "question_id": world["question_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
         "export_format": "xlsx",

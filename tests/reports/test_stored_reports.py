@@ -142,6 +142,24 @@ def change_plan(app, client, token):
     return "Owner: Wang Fang"
 
 
+def change_evidence(app, client, token):
+    """A consultant verifies an answer (the report says how many are verified)."""
+    with app.app_context():
+        assessment_id, organisation_id = db.session.execute(
+            select(Assessment.id, Assessment.organisation_id).where(
+                Assessment.resume_token == token
+            )
+        ).one()
+    url = f"/organisations/{organisation_id}/assessments/{assessment_id}/evidence"
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(
+        f"{url}/data_quality",
+        data={"data_quality-csrf_token": form_token(page), "data_quality-verification": "verified"},
+    )
+    assert response.status_code == 302
+    return "the consultant verified 1 and challenged 0"
+
+
 def change_template(app, client, token, tmp_path):
     folder = tmp_path / "templates" / "reports"
     folder.mkdir(parents=True)
@@ -185,6 +203,7 @@ def change_level_bar(app, client, token, tmp_path):
         change_organisation_name,
         change_targets,
         change_plan,
+        change_evidence,
         change_questionnaire_content,
         change_template,
         change_stylesheet,
