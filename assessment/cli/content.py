@@ -31,10 +31,12 @@ def check_command(paths: tuple[Path, ...]) -> None:
     targets = list(paths) or [Path(current_app.config["CONTENT_DIR"])]
     problems: list[object] = []
     checked: list[checks.CheckedFile] = []
+    crosswalks = []
     for target in targets:
         if target.is_dir():
             result = checks.check_directory(target)
             checked += result.files
+            crosswalks += result.crosswalks
             problems += result.problems
         elif target.is_file():
             lock, lock_problems = checks.read_lock(target.parent)
@@ -62,6 +64,18 @@ def check_command(paths: tuple[Path, ...]) -> None:
         for q in valid
     )
     click.echo(_("Content OK, %(count)s file(s): %(summary)s", count=len(valid), summary=summary))
+    for crosswalk in crosswalks:
+        click.echo(
+            _(
+                "Crosswalk %(id)s: %(areas)s areas, %(questions)s questions, for %(questionnaire)s "
+                "v%(versions)s",
+                id=crosswalk.id,
+                areas=len(crosswalk.areas),
+                questions=sum(len(area.questions) for area in crosswalk.areas),
+                questionnaire=crosswalk.questionnaire,
+                versions=", v".join(str(v) for v in crosswalk.versions),
+            )
+        )
 
 
 @content_cli.command("export")

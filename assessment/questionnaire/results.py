@@ -7,14 +7,18 @@ shown with the rounding rules of ``numbers``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
-from assessment.core.content.schema import Questionnaire
+from assessment.core.content.schema import Crosswalk, Questionnaire
+from assessment.core.crosswalk import BELOW_FIRST_LEVEL
+from assessment.core.crosswalk import read as read_crosswalk
 from assessment.core.evidence import Backing
 from assessment.core.numbers import display_gap, display_index, display_score
 from assessment.core.scoring import Level
@@ -97,6 +101,28 @@ class EvidenceSummary:
 
 
 @dataclass(frozen=True)
+class CrosswalkAreaView:
+    name: str
+    answered: int
+    questions: int
+    index: str | None
+    level: LevelView | None  # ours
+    framework_level: str  # theirs, named; or that there is no reading
+
+
+@dataclass(frozen=True)
+class CrosswalkView:
+    """The assessment read on another framework's levels, with what is approximate."""
+
+    name: str
+    source: str
+    note: str
+    method: str
+    areas: tuple[CrosswalkAreaView, ...]
+    overall: str  # the framework's level, named; or that there is no overall reading
+
+
+@dataclass(frozen=True)
 class ResultsView:
     overall: AggregateView
     strict_level: LevelView | None
@@ -107,6 +133,7 @@ class ResultsView:
     level_bands: str
     method: tuple[str, ...]
     evidence: EvidenceSummary | None = None  # None: no evidence or review recorded
+    crosswalks: tuple[CrosswalkView, ...] = ()
 
 
 def _level(questionnaire: Questionnaire, number: int | None, locale: str) -> LevelView | None:
@@ -179,6 +206,7 @@ def build_results(
     targets: Mapping[str, DimensionTarget] | None = None,
     backing: Mapping[str, Backing] | None = None,
     verified_strict_level: Level | None = None,
+    crosswalks: Sequence[Crosswalk] = (),
 ) -> ResultsView:
     """The results of one assessment, from its stored (or current) score, read against
     the organisation's ``targets`` by dimension id, if any, and with how far its answers
@@ -249,4 +277,50 @@ def build_results(
             challenged=sum(b.challenged for b in backing.values()),
             verified_strict_level=_level(questionnaire, verified_strict_level, locale),
         ),
+        crosswalks=tuple(
+            crosswalk_view(crosswalk, questionnaire, answer_values, locale)
+            for crosswalk in crosswalks
+        ),
+    )
+
+
+def crosswalk_view(
+    crosswalk: Crosswalk,
+    questionnaire: Questionnaire,
+    answer_values: Mapping[str, str | None],
+    locale: str,
+) -> CrosswalkView:
+    """The answers read on ``crosswalk``'s framework (only levels count, as in scoring)."""
+    answers = {
+        question_id: Level(level)
+        for question_id, value in answer_values.items()
+        if (level := level_of(value)) is not None
+    }
+    reading = read_crosswalk(crosswalk.rule, questionnaire.scoring_rules, answers)
+
+    def named(level_id: int | None) -> str:
+        if level_id is None:
+            return _("Insufficient data")
+        if level_id == BELOW_FIRST_LEVEL:
+            return _("Below its first level")
+        found = crosswalk.level(level_id)
+        return found.name.get(locale) if found else str(level_id)
+
+    return CrosswalkView(
+        name=crosswalk.name.get(locale),
+        source=crosswalk.source.get(locale),
+        note=crosswalk.note.get(locale),
+        method=crosswalk.method.get(locale),
+        areas=tuple(
+            CrosswalkAreaView(
+                name=area.name.get(locale),
+                answered=found.answered,
+                questions=found.questions,
+                index=display_index(found.index) if found.index is not None else None,
+                level=_level(questionnaire, found.level, locale),
+                framework_level=named(found.framework_level),
+            )
+            for area, found in zip(crosswalk.areas, reading.areas, strict=True)
+        ),
+        overall=named(reading.overall),
     )

@@ -317,6 +317,7 @@ def results(token: str) -> Response | str:
         current_locale(),
         targets=plans.targets_by_dimension(assessment.organisation_id),
         **evidence.results_reading(assessment, questionnaire),
+        crosswalks=current_library().crosswalks_for(questionnaire),
     )
     may_comment = policy.can_write_commentary(current_user, assessment)
     commentary = assessment.commentary

@@ -290,6 +290,7 @@ def build_report_context(
         locale,
         targets=plans.targets_by_dimension(assessment.organisation_id),
         **evidence.results_reading(assessment, questionnaire),
+        crosswalks=library.crosswalks_for(questionnaire),
     )
     commentary = assessment.commentary or ReportCommentary(dimension_notes={})
     organisation = assessment.organisation

@@ -320,3 +320,51 @@ def test_a_folder_without_the_roadmap_rule_is_reported(runner, tmp_path):
     result = check(runner, tmp_path)
     assert result.exit_code == 1
     assert "reference/roadmap.yaml: cannot read the file" in result.output
+
+
+def crosswalk_folder(tmp_path):
+    """A content folder with the shipped files, reference data and crosswalks."""
+    for path in SHIPPED.parent.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    shutil.copy(SHIPPED.parent / "published.lock", tmp_path / "published.lock")
+    with_reference_data(tmp_path)
+    shutil.copytree(SHIPPED.parent / "crosswalks", tmp_path / "crosswalks")
+    return tmp_path
+
+
+def test_a_crosswalk_naming_unknown_questions_or_levels_is_refused(runner, tmp_path):
+    folder = crosswalk_folder(tmp_path)
+    assert check(runner, folder).exit_code == 0
+    path = folder / "crosswalks" / "gbt-39116.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["areas"][0]["questions"].append("no_such_question")
+    data["areas"][1]["questions"].append(data["areas"][0]["questions"][0])
+    data["level_map"] = [None, 1, 7, 3, 2]
+    data["versions"] = [2, 9]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = check(runner, folder)
+    assert result.exit_code == 1
+    questions = len(data["areas"][0]["questions"])
+    assert reported(
+        result.output,
+        f"areas[0].questions[{questions - 1}]",
+        "names question no_such_question, which iiai-maturity version 2 does not have",
+    )
+    assert "is also in area personnel" in result.output
+    assert reported(result.output, "level_map[2]", "names level 7, which is not declared")
+    assert reported(result.output, "level_map", "must not go down")
+    assert reported(
+        result.output, "versions[1]", "there is no questionnaire iiai-maturity version 9"
+    )
+
+
+def test_the_app_does_not_start_reading_a_broken_crosswalk(runner, tmp_path):
+    from assessment.core.content.library import load_library
+    from assessment.core.errors import ContentError
+
+    folder = crosswalk_folder(tmp_path)
+    path = folder / "crosswalks" / "gbt-39116.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  en: >-\n", "  fr: >-\n", 1))
+    with pytest.raises(ContentError) as raised:
+        load_library(folder)
+    assert any("gbt-39116.yaml" in problem.file for problem in raised.value.problems)

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessment.core.content import rules
-from assessment.core.content.schema import OrganisationOptions, Questionnaire, RoadmapRules
+from assessment.core.content.schema import (
+    Crosswalk,
+    OrganisationOptions,
+    Questionnaire,
+    RoadmapRules,
+)
 from assessment.core.content.yaml_source import ParsedFile, parse_yaml, validate
 from assessment.core.errors import ContentProblem
 from assessment.core.messages import lazy_gettext as _l
@@ -21,6 +26,7 @@ from assessment.core.messages import lazy_gettext as _l
 LOCK_FILE_NAME = "published.lock"
 ORGANISATION_OPTIONS_FILE = Path("reference") / "organisation.yaml"
 ROADMAP_FILE = Path("reference") / "roadmap.yaml"
+CROSSWALK_FOLDER = "crosswalks"
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -197,7 +203,41 @@ class CheckedDirectory:
     files: list[CheckedFile]
     organisation_options: OrganisationOptions | None
     roadmap: RoadmapRules | None
+    crosswalks: list[Crosswalk]
     problems: list[ContentProblem]
+
+
+def check_crosswalks(
+    folder: Path, questionnaires: list[Questionnaire]
+) -> tuple[list[Crosswalk], list[ContentProblem]]:
+    """Every crosswalk file in ``folder``, checked on its own and against the
+    questionnaires; the valid ones, and the problems of the others."""
+    if not folder.is_dir():
+        return [], []
+    valid, problems, seen = [], [], {}
+    for path in content_files(folder):
+        parsed = parse_yaml(path)
+        found = validate(parsed, Crosswalk, lambda _data: [])
+        if found is not None:
+            for location, message in rules.crosswalk_problems(found, questionnaires):
+                parsed.problems.append(parsed.problem(location, message))
+            if found.id in seen:
+                parsed.problems.append(
+                    parsed.problem(
+                        ("id",),
+                        _l(
+                            "another crosswalk is also %(id)s (%(file)s)",
+                            id=found.id,
+                            file=seen[found.id],
+                        ),
+                    )
+                )
+            seen.setdefault(found.id, path.name)
+        if parsed.problems:
+            problems += parsed.problems
+        elif found is not None:
+            valid.append(found)
+    return valid, problems
 
 
 def check_roadmap(path: Path, questionnaires: Iterable[Questionnaire]) -> ParsedFile:
@@ -237,4 +277,8 @@ def check_directory(directory: Path) -> CheckedDirectory:
     )
     problems += roadmap_file.problems
     roadmap = None if roadmap_file.problems else RoadmapRules.model_validate(roadmap_file.data)
-    return CheckedDirectory(checked, options, roadmap, problems)
+    crosswalks, crosswalk_problems = check_crosswalks(
+        directory / CROSSWALK_FOLDER, [c.questionnaire for c in checked if c.questionnaire]
+    )
+    problems += crosswalk_problems
+    return CheckedDirectory(checked, options, roadmap, crosswalks, problems)

@@ -10,7 +10,12 @@ from pathlib import Path
 from assessment.core import comparison
 from assessment.core.content import rules
 from assessment.core.content.checks import check_directory
-from assessment.core.content.schema import OrganisationOptions, Questionnaire, RoadmapRules
+from assessment.core.content.schema import (
+    Crosswalk,
+    OrganisationOptions,
+    Questionnaire,
+    RoadmapRules,
+)
 from assessment.core.errors import ContentError, ContentProblem
 from assessment.core.messages import lazy_gettext as _l
 
@@ -22,20 +27,27 @@ class ContentLibrary:
     questionnaires: dict[tuple[str, int], Questionnaire]
     organisation_options: OrganisationOptions
     roadmap: RoadmapRules
+    crosswalks: tuple[Crosswalk, ...] = ()
     _digests: dict[object, str] = field(default_factory=dict, compare=False, repr=False)
 
     def digest(self, key: tuple[str, int] | None = None) -> str:
         """A digest of one questionnaire version's content (or, without ``key``, of the
-        reference content: organisation options and the roadmap's rule): it changes
-        exactly when that content does."""
+        reference content: organisation options, the roadmap's rule and the crosswalks): it
+        changes exactly when that content does."""
         if key not in self._digests:
             content = (
-                self.organisation_options.model_dump_json() + self.roadmap.model_dump_json()
+                self.organisation_options.model_dump_json()
+                + self.roadmap.model_dump_json()
+                + "".join(c.model_dump_json() for c in self.crosswalks)
                 if key is None
                 else self.questionnaires[key].model_dump_json()
             )
             self._digests[key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return self._digests[key]
+
+    def crosswalks_for(self, questionnaire: Questionnaire) -> list[Crosswalk]:
+        """The crosswalks that read ``questionnaire``'s version on another framework."""
+        return [c for c in self.crosswalks if c.applies_to(questionnaire)]
 
     def get(self, questionnaire_id: str, version: int) -> Questionnaire | None:
         return self.questionnaires.get((questionnaire_id, version))
@@ -119,6 +131,7 @@ def load_library(directory: Path) -> ContentLibrary:
         {c.questionnaire.key: c.questionnaire for c in result.files if c.questionnaire},
         result.organisation_options,
         result.roadmap,
+        tuple(result.crosswalks),
     )
     log.info("loaded %d questionnaire version(s) from %s", len(library.questionnaires), directory)
     return library

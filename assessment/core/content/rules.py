@@ -8,10 +8,11 @@ reported together with any problems of shape that pydantic finds in the same fil
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from assessment.core import comparison
 from assessment.core.comparison import MappingProblemCode
-from assessment.core.content.schema import Questionnaire
+from assessment.core.content.schema import Crosswalk, Questionnaire
 from assessment.core.messages import lazy_gettext as _l
 
 Location = tuple[str | int, ...]
@@ -232,4 +233,80 @@ def mapping_problems(questionnaire: Questionnaire, previous: Questionnaire | Non
                     )
                     problems.append(((*at, "maps_from", k), message))
                 reported = len(found)
+    return problems
+
+
+def crosswalk_problems(
+    crosswalk: Crosswalk, questionnaires: Iterable[Questionnaire]
+) -> list[Problem]:
+    """Problems of a valid crosswalk: levels and areas named twice, a level map naming a
+    level it does not declare or going down, and versions or questions that do not exist."""
+    problems: list[Problem] = []
+    seen_levels: set[int] = set()
+    for i, level in enumerate(crosswalk.levels):
+        if level.id in seen_levels:
+            problems.append(
+                (("levels", i, "id"), _l("level %(id)s is declared twice", id=level.id))
+            )
+        seen_levels.add(level.id)
+    for i, level_id in enumerate(crosswalk.level_map):
+        if level_id is not None and level_id not in seen_levels:
+            problems.append(
+                (("level_map", i), _l("names level %(id)s, which is not declared", id=level_id))
+            )
+    mapped = [-1 if level is None else level for level in crosswalk.level_map]
+    if any(later < earlier for earlier, later in pairwise(mapped)):
+        problems.append(
+            (("level_map",), _l("must not go down: a higher level of ours never reads lower"))
+        )
+    area_of: dict[str, str] = {}
+    seen_areas: set[str] = set()
+    for i, area in enumerate(crosswalk.areas):
+        if area.id in seen_areas:
+            problems.append((("areas", i, "id"), _l("area %(id)s is declared twice", id=area.id)))
+        seen_areas.add(area.id)
+        for j, question_id in enumerate(area.questions):
+            if question_id in area_of:
+                problems.append(
+                    (
+                        ("areas", i, "questions", j),
+                        _l(
+                            "question %(question)s is also in area %(area)s",
+                            question=question_id,
+                            area=area_of[question_id],
+                        ),
+                    )
+                )
+            area_of.setdefault(question_id, area.id)
+    known = {q.key: q for q in questionnaires}
+    for i, version in enumerate(crosswalk.versions):
+        questionnaire = known.get((crosswalk.questionnaire, version))
+        if questionnaire is None:
+            problems.append(
+                (
+                    ("versions", i),
+                    _l(
+                        "there is no questionnaire %(id)s version %(version)s",
+                        id=crosswalk.questionnaire,
+                        version=version,
+                    ),
+                )
+            )
+            continue
+        asked = {q.id for q in questionnaire.questions}
+        for a, area in enumerate(crosswalk.areas):
+            for j, question_id in enumerate(area.questions):
+                if question_id not in asked:
+                    problems.append(
+                        (
+                            ("areas", a, "questions", j),
+                            _l(
+                                "names question %(question)s, which %(id)s version "
+                                "%(version)s does not have",
+                                question=question_id,
+                                id=questionnaire.id,
+                                version=version,
+                            ),
+                        )
+                    )
     return problems

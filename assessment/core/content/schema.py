@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from assessment.core import merging, scoring
+from assessment.core import crosswalk, merging, scoring
 from assessment.core.locales import content_key
 
 LEVEL_COUNT = scoring.LEVEL_COUNT
@@ -232,3 +232,48 @@ class OrganisationOptions(Strict):
 
     def size_band(self, option_id: str) -> Option | None:
         return next((o for o in self.size_bands if o.id == option_id), None)
+
+
+class CrosswalkLevel(Strict):
+    id: Annotated[int, Field(ge=1, le=10, strict=True)]
+    name: LocalizedText
+
+
+class CrosswalkArea(Strict):
+    id: Identifier
+    name: LocalizedText
+    questions: Annotated[list[Identifier], Field(min_length=1)]
+
+
+class Crosswalk(Strict):
+    """Our questions read on another published framework's levels (content/crosswalks/)."""
+
+    id: QuestionnaireId
+    name: LocalizedText
+    source: LocalizedText  # the framework, as it is cited
+    note: LocalizedText  # what is an approximation
+    method: LocalizedText  # how the reading is made, for Appendix A
+    questionnaire: QuestionnaireId
+    versions: Annotated[list[Annotated[int, Field(ge=1, strict=True)]], Field(min_length=1)]
+    levels: Annotated[list[CrosswalkLevel], Field(min_length=2, max_length=10)]
+    # The framework's level id for each of our levels 1-5; None: below its first level.
+    level_map: Annotated[
+        list[Annotated[int, Field(ge=1, le=10, strict=True)] | None],
+        Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT),
+    ]
+    areas: Annotated[list[CrosswalkArea], Field(min_length=1)]
+
+    def applies_to(self, questionnaire: Questionnaire) -> bool:
+        return questionnaire.id == self.questionnaire and questionnaire.version in self.versions
+
+    def level(self, level_id: int) -> CrosswalkLevel | None:
+        return next((level for level in self.levels if level.id == level_id), None)
+
+    @cached_property
+    def rule(self) -> crosswalk.CrosswalkRule:
+        return crosswalk.CrosswalkRule(
+            areas=tuple((area.id, tuple(area.questions)) for area in self.areas),
+            level_map=tuple(
+                crosswalk.BELOW_FIRST_LEVEL if level is None else level for level in self.level_map
+            ),
+        )
