@@ -17,7 +17,18 @@ from assessment import policy
 from assessment.api import schemas
 from assessment.api.blueprint import ApiError, api_get, bp, dump, rate_limited
 from assessment.api.request_data import json_body, posted_answers
-from assessment.api.shapes import answers_json, assessment_json, questionnaire_of
+from assessment.api.shapes import (
+    answers_json,
+    assessment_json,
+    crosswalk_json,
+    evidence_json,
+    questionnaire_of,
+)
+from assessment.content.registry import current_library
+from assessment.core.content.schema import Questionnaire
+from assessment.core.crosswalk import read
+from assessment.core.stored_result import StoredResult
+from assessment.evidence import service as evidence
 from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.questionnaire import service
@@ -88,26 +99,31 @@ def submit(assessment_id: int) -> Response:
                 for question_id in error.unanswered
             ],
         ) from None
-    return dump(
-        schemas.Result(
-            assessment_id=assessment.id,
-            final=True,
-            score=schemas.Score.model_validate(score.to_dict()),
-        )
-    )
+    return dump(_result(assessment, questionnaire, score))
 
 
 @api_get("/assessments/<int:assessment_id>/result")
 def result(assessment_id: int) -> Response:
     """The score stored at submission; for a draft, the score of its answers so far."""
     assessment = _assessment(assessment_id)
-    score = service.result_of(assessment, questionnaire_of(assessment))
-    return dump(
-        schemas.Result(
-            assessment_id=assessment.id,
-            final=assessment.is_submitted,
-            score=schemas.Score.model_validate(score.to_dict()),
-        )
+    questionnaire = questionnaire_of(assessment)
+    return dump(_result(assessment, questionnaire, service.result_of(assessment, questionnaire)))
+
+
+def _result(
+    assessment: Assessment, questionnaire: Questionnaire, score: StoredResult
+) -> schemas.Result:
+    """The score, how far its answers are backed, and its readings on other frameworks."""
+    answers = service.scoring_answers(assessment)
+    return schemas.Result(
+        assessment_id=assessment.id,
+        final=assessment.is_submitted,
+        score=schemas.Score.model_validate(score.to_dict()),
+        evidence=evidence_json(evidence.reading_of(assessment, questionnaire)),
+        crosswalks=[
+            crosswalk_json(crosswalk.id, read(crosswalk.rule, questionnaire.scoring_rules, answers))
+            for crosswalk in current_library().crosswalks_for(questionnaire)
+        ],
     )
 
 

@@ -151,6 +151,39 @@ class Score(Strict):
     dimensions: dict[str, DimensionScore]
 
 
+class DimensionBacking(Strict):
+    answered: int = Field(description="Answers given with a level.")
+    with_evidence: int = Field(description="Of them, those with at least one file.")
+    verified: int
+    challenged: int
+
+
+class EvidenceSummary(Strict):
+    dimensions: dict[str, DimensionBacking]
+    verified_strict_level: int | None = Field(
+        description="The strict level on verified answers only; None: too few verified."
+    )
+
+
+class CrosswalkArea(Strict):
+    id: str
+    questions: int
+    answered: int
+    index: float | None = Field(description="On our 0-100 scale; None: insufficient data.")
+    level: int | None = Field(description="Our level.")
+    framework_level: int | None = Field(
+        description="The framework's level id; 0: below its first level; None: no reading."
+    )
+
+
+class CrosswalkReading(Strict):
+    id: str = Field(description='The crosswalk, e.g. "gbt-39116".')
+    areas: list[CrosswalkArea]
+    overall: int | None = Field(
+        description="The lowest area level; None unless every area has a reading."
+    )
+
+
 class Result(Strict):
     assessment_id: int
     final: bool = Field(
@@ -158,6 +191,12 @@ class Result(Strict):
         "score of its answers so far."
     )
     score: Score
+    evidence: EvidenceSummary = Field(
+        description="How far the answers are backed by evidence and verified."
+    )
+    crosswalks: list[CrosswalkReading] = Field(
+        description="The answers read on other frameworks (approximations; see the content)."
+    )
 
 
 class IndexPoint(Strict):

@@ -9,9 +9,12 @@ from assessment.api import schemas
 from assessment.content.registry import current_library
 from assessment.core import comparison, scoring
 from assessment.core.content.schema import Questionnaire
+from assessment.core.crosswalk import CrosswalkReading
 from assessment.core.numbers import display_delta, display_gap, signed
 from assessment.core.roadmap import Step
+from assessment.core.stored_result import as_float
 from assessment.core.targets import DimensionGap
+from assessment.evidence.service import Reading
 from assessment.exports.records import assessment_fields, organisation_fields
 from assessment.models import Assessment, Organisation, Target
 from assessment.plans.roadmap import ActionView
@@ -109,6 +112,40 @@ def target_json(dimension_id: str, target: Target, gap: DimensionGap | None) -> 
             shown=None if gap.points is None else display_gap(gap.current_index, gap.target_index),
             reached=gap.reached,
         ),
+    )
+
+
+def evidence_json(reading: Reading) -> schemas.EvidenceSummary:
+    strict = reading.verified.overall.strict_level
+    return schemas.EvidenceSummary(
+        dimensions={
+            dimension_id: schemas.DimensionBacking(
+                answered=backing.answered,
+                with_evidence=backing.with_evidence,
+                verified=backing.verified,
+                challenged=backing.challenged,
+            )
+            for dimension_id, backing in reading.backing.items()
+        },
+        verified_strict_level=_level(strict),
+    )
+
+
+def crosswalk_json(crosswalk_id: str, reading: CrosswalkReading) -> schemas.CrosswalkReading:
+    return schemas.CrosswalkReading(
+        id=crosswalk_id,
+        areas=[
+            schemas.CrosswalkArea(
+                id=area.id,
+                questions=area.questions,
+                answered=area.answered,
+                index=as_float(area.index),
+                level=_level(area.level),
+                framework_level=area.framework_level,
+            )
+            for area in reading.areas
+        ],
+        overall=reading.overall,
     )
 
 

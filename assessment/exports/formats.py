@@ -11,7 +11,10 @@ JSON is language-free and keeps every number at full precision, exactly as store
                       "created_at", "updated_at", "submitted_at",
                       "result": <the score stored at submission> | null,
                       "answers": [{"question_id", "dimension_id",
-                                   "answer": 1-5 | "na" | "unknown" | null, "comment"}]}]}
+                                   "answer": 1-5 | "na" | "unknown" | null, "comment",
+                                   "confidence": "low" | "medium" | "high" | null,
+                                   "verification": "verified" | "challenged" | null,
+                                   "evidence_files": <how many files back it>}]}]}
 
 ``result`` has the shape of ``flask score``'s output (overall, parts, dimensions with
 index, level and status); a draft has none. ``answer`` uses the values of an answers file.
@@ -51,6 +54,7 @@ from assessment.core.locales import content_key
 from assessment.core.numbers import display_index
 from assessment.core.scoring import DimensionScore
 from assessment.core.stored_result import StoredAggregate
+from assessment.evidence.labels import confidence_label, verification_label
 from assessment.exports.records import AnswerRecord, AssessmentRecord, ExportRecords
 from assessment.models import AssessmentStatus
 
@@ -116,6 +120,9 @@ def json_document(
                         "dimension_id": answer.dimension_id,
                         "answer": stored_answer(answer),
                         "comment": answer.comment,
+                        "confidence": answer.confidence,
+                        "verification": answer.verification,
+                        "evidence_files": answer.evidence_files,
                     }
                     for answer in a.answers
                 ],
@@ -187,6 +194,9 @@ def answer_table(records: ExportRecords, locale: str) -> Table:
         _("Level"),
         _("Level description"),
         _("Comment"),
+        _("Confidence"),
+        _("Consultant's check"),
+        _("Evidence files"),
     ]
     rows: list[list[Cell]] = []
     for record in records.assessments:
@@ -215,6 +225,9 @@ def answer_table(records: ExportRecords, locale: str) -> Table:
                     answer.level,
                     question.levels[answer.level - 1].get(locale) if answer.level else None,
                     answer.comment or None,
+                    confidence_label(answer.confidence) if answer.confidence else None,
+                    verification_label(answer.verification) if answer.verification else None,
+                    answer.evidence_files,
                 ]
             )
     return Table(headers, rows, text_columns=frozenset({11, 14, 15}))

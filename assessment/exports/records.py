@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from assessment.core.content.library import ContentLibrary
 from assessment.core.content.schema import Questionnaire
 from assessment.core.stored_result import StoredResult
-from assessment.models import Assessment, Organisation, level_of
+from assessment.extensions import db
+from assessment.models import AnswerReview, Assessment, EvidenceFile, Organisation, level_of
 from assessment.questionnaire.service import answers_by_question, questionnaire_of
 
 
@@ -26,6 +29,9 @@ class AnswerRecord:
     dimension_id: str
     value: str | None  # "1".."5", "na", "unknown"; None when not answered
     comment: str
+    confidence: str | None = None  # "low", "medium", "high"
+    verification: str | None = None  # "verified", "challenged"
+    evidence_files: int = 0
 
     @property
     def level(self) -> int | None:
@@ -97,7 +103,40 @@ def organisation_record(organisation: Organisation) -> OrganisationRecord:
     return OrganisationRecord(**organisation_fields(organisation))
 
 
-def assessment_record(assessment: Assessment, library: ContentLibrary) -> AssessmentRecord:
+@dataclass(frozen=True)
+class Backing:
+    """The reviews and evidence file counts of many assessments, read in two queries."""
+
+    reviews: dict[tuple[int, str], tuple[str | None, str | None]]
+    files: dict[tuple[int, str], int]
+
+
+def backing_of(assessment_ids: list[int]) -> Backing:
+    if not assessment_ids:
+        return Backing({}, {})
+    reviews = db.session.execute(
+        select(
+            AnswerReview.assessment_id,
+            AnswerReview.question_id,
+            AnswerReview.confidence,
+            AnswerReview.verification,
+        ).where(AnswerReview.assessment_id.in_(assessment_ids))
+    )
+    files = db.session.execute(
+        select(EvidenceFile.assessment_id, EvidenceFile.question_id, func.count())
+        .where(EvidenceFile.assessment_id.in_(assessment_ids))
+        .group_by(EvidenceFile.assessment_id, EvidenceFile.question_id)
+    )
+    return Backing(
+        {(a, q): (confidence, mark) for a, q, confidence, mark in reviews},
+        {(a, q): count for a, q, count in files},
+    )
+
+
+def assessment_record(
+    assessment: Assessment, library: ContentLibrary, backing: Backing | None = None
+) -> AssessmentRecord:
+    backing = backing or Backing({}, {})
     questionnaire = questionnaire_of(assessment, library)
     stored = answers_by_question(assessment)
     answers = []
@@ -110,6 +149,9 @@ def assessment_record(assessment: Assessment, library: ContentLibrary) -> Assess
                     dimension_id=dimension.id,
                     value=answer.value if answer else None,
                     comment=answer.comment if answer else "",
+                    confidence=backing.reviews.get((assessment.id, question.id), (None, None))[0],
+                    verification=backing.reviews.get((assessment.id, question.id), (None, None))[1],
+                    evidence_files=backing.files.get((assessment.id, question.id), 0),
                 )
             )
     return AssessmentRecord(
@@ -130,7 +172,8 @@ def export_records(
         assessments,
         key=lambda a: (position.get(a.organisation_id, len(position)), a.created_at, a.id),
     )
+    backing = backing_of([a.id for a in ordered])
     return ExportRecords(
         organisations=tuple(organisation_record(o) for o in organisations),
-        assessments=tuple(assessment_record(a, library) for a in ordered),
+        assessments=tuple(assessment_record(a, library, backing) for a in ordered),
     )

@@ -266,6 +266,13 @@ def test_a_draft_answered_in_full_is_submitted_and_its_result_is_final(client, a
     result = client.get(f"{path}/result", headers=headers).json
     assert result == response.json
     assert client.get(path, headers=headers).json["status"] == "submitted"
+    # every answer at level 3: each GB/T 39116 area reads our level 3, its level two
+    [crosswalk] = result["crosswalks"]
+    assert crosswalk["id"] == "gbt-39116"
+    assert {area["framework_level"] for area in crosswalk["areas"]} == {2}
+    assert crosswalk["overall"] == 2
+    assert result["evidence"]["verified_strict_level"] is None  # nothing verified yet
+    assert all(d["verified"] == 0 for d in result["evidence"]["dimensions"].values())
 
 
 def test_the_report_is_a_pdf(client, api):

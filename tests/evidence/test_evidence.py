@@ -310,3 +310,47 @@ def test_the_results_and_the_report_read_the_strict_level_on_verified_answers(
     report = " ".join(pdf_text(client.get(f"/a/{token}/report.pdf?lang=en").data).split())
     assert "Read on verified answers only, the strict level is" in report
     assert f"the consultant verified {levelled} and challenged 0" in report
+
+
+def test_the_exports_carry_each_answers_confidence_mark_and_files(
+    app, client, organisation_id, latest
+):
+    import csv
+
+    assessment_id, _token = latest
+    log_in_as_consultant(client)
+    post_review(
+        client,
+        organisation_id,
+        assessment_id,
+        upload=(PDF, "a.pdf"),
+        confidence="high",
+        verification="challenged",
+    )
+    text = client.get(f"/organisations/{organisation_id}/export.csv?lang=en").data.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    [row] = [
+        r for r in rows if r["Assessment"] == str(assessment_id) and r["Question ID"] == QUESTION
+    ]
+    assert (row["Confidence"], row["Consultant's check"], row["Evidence files"]) == (
+        "high",
+        "Challenged",
+        "1",
+    )
+    others = [r for r in rows if r["Question ID"] != QUESTION]
+    assert {r["Evidence files"] for r in others} == {"0"}
+    document = client.get(f"/organisations/{organisation_id}/export.json").get_json()
+    [answer] = [
+        a
+        for assessment in document["assessments"]
+        if assessment["id"] == assessment_id
+        for a in assessment["answers"]
+        if a["question_id"] == QUESTION
+    ]
+    assert (answer["confidence"], answer["verification"], answer["evidence_files"]) == (
+        "high",
+        "challenged",
+        1,
+    )

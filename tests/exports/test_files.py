@@ -32,6 +32,9 @@ ENGLISH_ANSWER_HEADERS = [
     "Level",
     "Level description",
     "Comment",
+    "Confidence",
+    "Consultant's check",
+    "Evidence files",
 ]
 
 
@@ -244,6 +247,9 @@ def test_a_draft_exports_its_answers_and_no_score(app, client, questionnaire):
         "dimension_id": first.id,
         "answer": None,
         "comment": "x",
+        "confidence": None,
+        "verification": None,
+        "evidence_files": 0,
     }
     assert len(answers) == len(questionnaire.questions)
 
