@@ -409,3 +409,18 @@ def test_the_latest_report_has_the_roadmap_by_quarter_and_earlier_ones_do_not(
     zh = " ".join(pdf_text(client.get(f"/a/{latest}/report.pdf?lang=zh-CN").data).split())
     assert "路线图" in zh
     assert "2027年第1季度" in zh
+
+
+def test_only_the_first_cannot_move_up_and_only_the_last_cannot_move_down(
+    app, client, organisation_id
+):
+    log_in_as_consultant(client)
+    for title in ("A", "B", "C"):
+        own_action(client, organisation_id, title=title)
+    page = page_of(client, organisation_id)
+    rows = re.findall(r'<tr id="action-\d+">.*?</tr>', page, re.S)
+    disabled = [
+        [bool(re.search(rf'value="{d}"[^>]*\s+disabled', row)) for d in ("up", "down")]
+        for row in rows
+    ]
+    assert disabled == [[True, False], [False, False], [False, True]]
