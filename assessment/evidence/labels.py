@@ -21,3 +21,10 @@ def verification_label(value: str) -> str:
         Verification.VERIFIED: _("Verified"),
         Verification.CHALLENGED: _("Challenged"),
     }[Verification(value)]
+
+
+def file_size(size: int) -> str:
+    """A file's size in KB or MB (units read the same in both languages)."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -27,6 +27,7 @@ from assessment.web.templating import current_locale
 bp = Blueprint("evidence", __name__)
 bp.add_app_template_filter(labels.confidence_label, "confidence_label")
 bp.add_app_template_filter(labels.verification_label, "verification_label")
+bp.add_app_template_filter(labels.file_size, "file_size")
 
 PAGE = "/organisations/<int:organisation_id>/assessments/<int:assessment_id>/evidence"
 # A file at its limit and the rest of the form.

@@ -84,6 +84,7 @@ def test_a_consultant_plans_attaches_evidence_and_hands_over_the_report(
     page.goto(f"{live_server}/organisations/{organisation_id}")
     page.locator(f'a[href$="/assessments/{latest_id}/evidence"]').click()
     answer = page.locator("#question-data_quality")
+    answer.get_by_text(ui("Review this answer or attach evidence")).click()
     answer.get_by_label(ui("Confidence")).select_option("high")
     answer.get_by_label(ui("Consultant's check")).select_option("verified")
     evidence = tmp_path / "质量月报.pdf"
