@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from assessment import policy
 from assessment.content.registry import current_library
 from assessment.core.errors import NotFoundError
-from assessment.core.uploads import MIME_TYPES
+from assessment.core.uploads import EXTENSIONS, MIME_TYPES
 from assessment.evidence import labels, service
 from assessment.evidence.forms import RemoveFileForm, ReviewForm, prefilled_review_form
 from assessment.models import Assessment, EvidenceFile, Organisation
@@ -125,7 +125,7 @@ def download(organisation_id: int, assessment_id: int, file_id: int) -> Response
     if not path.is_file():
         raise NotFoundError()
     response = Response(path.read_bytes(), mimetype=MIME_TYPES[record.kind])
-    ascii_name = f"evidence-{record.id}.{record.display_name.rsplit('.', 1)[-1]}"
+    ascii_name = f"evidence-{record.id}.{EXTENSIONS[record.kind]}"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''"
         f"{quote(record.display_name, safe='')}"

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from assessment import policy
 from assessment.content.registry import current_library
 from assessment.core import locales
+from assessment.core.content.schema import Questionnaire
 from assessment.exports.service import export_locale
 from assessment.models import Organisation, PlanAction
 from assessment.plans import labels, roadmap
@@ -83,8 +84,7 @@ def add_action(organisation_id: int) -> Response | tuple[str, int]:
 @bp.get("/organisations/<int:organisation_id>/plan/actions/<int:action_id>")
 @login_required
 def edit_action(organisation_id: int, action_id: int) -> tuple[str, int]:
-    organisation = organisation_to_manage(organisation_id)
-    action = row_or_404(PlanAction, action_id, organisation_id=organisation.id)
+    organisation, action = _action_to_manage(organisation_id, action_id)
     questionnaire = _questionnaire_of(action)
     form = prefilled_action_form(questionnaire, current_locale(), action)
     return _action_page(organisation, action, form)
@@ -93,8 +93,7 @@ def edit_action(organisation_id: int, action_id: int) -> tuple[str, int]:
 @bp.post("/organisations/<int:organisation_id>/plan/actions/<int:action_id>")
 @login_required
 def save_action(organisation_id: int, action_id: int) -> Response | tuple[str, int]:
-    organisation = organisation_to_manage(organisation_id)
-    action = row_or_404(PlanAction, action_id, organisation_id=organisation.id)
+    organisation, action = _action_to_manage(organisation_id, action_id)
     questionnaire = _questionnaire_of(action)
     form = make_action_form(
         questionnaire, current_locale(), own_action=action.question_id is None
@@ -109,8 +108,7 @@ def save_action(organisation_id: int, action_id: int) -> Response | tuple[str, i
 @bp.post("/organisations/<int:organisation_id>/plan/actions/<int:action_id>/move")
 @login_required
 def move_action(organisation_id: int, action_id: int) -> Response:
-    organisation = organisation_to_manage(organisation_id)
-    action = row_or_404(PlanAction, action_id, organisation_id=organisation.id)
+    organisation, action = _action_to_manage(organisation_id, action_id)
     form = MoveActionForm()
     if form.validate_on_submit():
         roadmap.move_action(organisation, action, up=form.direction.data == "up")
@@ -122,8 +120,7 @@ def move_action(organisation_id: int, action_id: int) -> Response:
 @bp.post("/organisations/<int:organisation_id>/plan/actions/<int:action_id>/remove")
 @login_required
 def remove_action(organisation_id: int, action_id: int) -> Response:
-    organisation = organisation_to_manage(organisation_id)
-    action = row_or_404(PlanAction, action_id, organisation_id=organisation.id)
+    organisation, action = _action_to_manage(organisation_id, action_id)
     if RemoveActionForm().validate_on_submit():
         roadmap.remove_action(organisation, action)
         flash(_("Action removed from the plan."), "success")
@@ -132,7 +129,13 @@ def remove_action(organisation_id: int, action_id: int) -> Response:
     return redirect(_plan_url(organisation, "actions"))
 
 
-def _questionnaire_of(action: PlanAction):
+def _action_to_manage(organisation_id: int, action_id: int) -> tuple[Organisation, PlanAction]:
+    """An organisation the person manages and one action of its plan (else 403 or 404)."""
+    organisation = organisation_to_manage(organisation_id)
+    return organisation, row_or_404(PlanAction, action_id, organisation_id=organisation.id)
+
+
+def _questionnaire_of(action: PlanAction) -> Questionnaire:
     """The questionnaire version the action was made from (its question's content)."""
     library = current_library()
     return library.get(

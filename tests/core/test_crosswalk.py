@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from assessment.core.crosswalk import CrosswalkRule, area_rules, read
 from assessment.core.scoring import Level, score
+from tests.core.test_roadmap import one_dimension
 from tests.core.test_scoring import all_questions, rules_and_answers
 
 level_maps = st.lists(st.integers(0, 5), min_size=5, max_size=5).map(lambda m: tuple(sorted(m)))
@@ -67,20 +68,7 @@ def test_raising_an_answer_never_lowers_a_reading(case, data):
 
 
 def test_an_example_area_reads_by_weight_and_the_map():
-    from assessment.core.scoring import DimensionRule, QuestionRule, ScoringRules
-
-    rules = ScoringRules(
-        dimensions=(
-            DimensionRule(
-                "data",
-                "B",
-                Fraction(1),
-                (QuestionRule("q1", Fraction(3), False), QuestionRule("q2", Fraction(1), False)),
-            ),
-        ),
-        thresholds=(Fraction(20), Fraction(40), Fraction(60), Fraction(80)),
-        min_answered_share=Fraction(1, 2),
-    )
+    rules = one_dimension(q1=3, q2=1)
     crosswalk = CrosswalkRule((("people", ("q1", "q2")),), (0, 1, 2, 3, 4))
     # (3 * 4 + 1 * 2) / 4 = 3.5: index 62.5, our level 4, their level 3
     [area] = read(crosswalk, rules, {"q1": Level(4), "q2": Level(2)}).areas

@@ -91,19 +91,25 @@ def test_each_step_climbs_an_answered_question_to_its_target(plan):
         assert below == {step.question_id for step in steps if step.dimension_id == dimension.id}
 
 
-def test_a_questions_own_target_proposes_a_step_in_a_dimension_at_its_target():
-    rules = ScoringRules(
+def one_dimension(**weights):
+    """Rules of one dimension, "data", whose questions have ``weights``; the shipped
+    thresholds and a minimum share of a half."""
+    return ScoringRules(
         dimensions=(
             DimensionRule(
                 "data",
                 "B",
                 Fraction(1),
-                (QuestionRule("d1", Fraction(1), False), QuestionRule("d2", Fraction(1), False)),
+                tuple(QuestionRule(q, Fraction(w), False) for q, w in weights.items()),
             ),
         ),
         thresholds=(Fraction(20), Fraction(40), Fraction(60), Fraction(80)),
         min_answered_share=Fraction(1, 2),
     )
+
+
+def test_a_questions_own_target_proposes_a_step_in_a_dimension_at_its_target():
+    rules = one_dimension(d1=1, d2=1)
     answers = {"d1": Level(2), "d2": Level(4)}  # index 50: level 3
     before = score(answers, rules)
     assert propose_steps(rules, answers, before, {"data": Level(3)}) == []
