@@ -32,12 +32,6 @@ from assessment.models import (
     utc_now,
 )
 from assessment.plans import service as plans
-from assessment.plans.service import (
-    dimension_targets,
-    levels_answered,
-    plan_basis,
-    target_levels,
-)
 from assessment.questionnaire.service import scoring_answers
 
 MOST_ACTIONS = 200  # in one plan: more is no plan a board can read
@@ -136,9 +130,9 @@ def actions_of(organisation_id: int) -> list[PlanAction]:
 def plan_of(organisation: Organisation) -> Plan:
     """The organisation's plan: its actions, read against the latest submitted assessment,
     and the steps to its targets not yet in it, ranked by the content's rule."""
-    latest, questionnaire = plan_basis(organisation)
+    latest, questionnaire = plans.plan_basis(organisation)
     actions = actions_of(organisation.id)
-    dimension_levels, question_levels = target_levels(organisation.id)
+    dimension_levels, question_levels = plans.target_levels(organisation.id)
     return Plan(
         organisation=organisation,
         latest=latest,
@@ -245,7 +239,7 @@ def _views(
     """Each action with its content and, for a step proposed from an earlier assessment
     than the latest, where the latest finds its question."""
     library = current_library()
-    now = levels_answered(latest)
+    now = plans.levels_answered(latest)
     latest_answers = scoring_answers(latest) if latest is not None else {}
     earlier = _bases_before(actions, latest)
     views = []
@@ -313,7 +307,7 @@ def accept_steps(organisation: Organisation, question_ids: Iterable[str], user: 
         raise StepNoLongerProposedError()
     _check_room(organisation, len(chosen))
     position = _next_position(organisation.id)
-    dues = {d: target.due_on for d, target in dimension_targets(organisation.id).items()}
+    dues = {d: target.due_on for d, target in plans.dimension_targets(organisation.id).items()}
     for offset, proposal in enumerate(chosen):
         step = proposal.step
         db.session.add(
@@ -341,7 +335,7 @@ def accept_steps(organisation: Organisation, question_ids: Iterable[str], user: 
 
 def add_own_action(organisation: Organisation, entry: ActionInput, user: User) -> PlanAction:
     """Add an action of one's own at the end of the plan."""
-    latest, questionnaire = plan_basis(organisation)
+    latest, questionnaire = plans.plan_basis(organisation)
     _check_room(organisation, 1)
     action = PlanAction(
         organisation_id=organisation.id,
