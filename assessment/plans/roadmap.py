@@ -242,6 +242,7 @@ def _views(
     now = plans.levels_answered(latest)
     latest_answers = scoring_answers(latest) if latest is not None else {}
     earlier = _bases_before(actions, latest)
+    mappings: dict[tuple[object, object], dict[str, tuple[str, ...]] | None] = {}
     views = []
     for action in actions:
         own = library.get(action.questionnaire_id, action.questionnaire_version) or questionnaire
@@ -250,7 +251,7 @@ def _views(
         found: Outcome | None = None
         level_now: Level | None = None
         if question is not None and action.basis_assessment_id in earlier:
-            counterpart = _counterpart(own, questionnaire, question.id)
+            counterpart = _counterpart(own, questionnaire, question.id, mappings)
             answer = latest_answers.get(counterpart) if counterpart else None
             level_now = now.get(counterpart) if counterpart else None
             found = outcome(Level(action.from_level), Level(action.to_level), answer)
@@ -272,13 +273,24 @@ def _bases_before(actions: list[PlanAction], latest: Assessment | None) -> set[i
     )
 
 
-def _counterpart(old: Questionnaire, new: Questionnaire, question_id: str) -> str | None:
-    """The question of ``new`` that continues ``question_id`` of ``old``, if exactly one."""
+def _counterpart(
+    old: Questionnaire,
+    new: Questionnaire,
+    question_id: str,
+    mappings: dict[tuple[object, object], dict[str, tuple[str, ...]] | None],
+) -> str | None:
+    """The question of ``new`` that continues ``question_id`` of ``old``, if exactly one;
+    ``mappings`` keeps each pair of versions' mapping, worked out once per plan."""
     if old.key == new.key:
         return question_id
-    try:
-        mapping = current_library().question_mapping(old, new)
-    except ValueError:
+    pair = (old.key, new.key)
+    if pair not in mappings:
+        try:
+            mappings[pair] = current_library().question_mapping(old, new)
+        except ValueError:
+            mappings[pair] = None
+    mapping = mappings[pair]
+    if mapping is None:
         return None
     continuing = [later for later, earlier in mapping.items() if question_id in earlier]
     return continuing[0] if len(continuing) == 1 else None

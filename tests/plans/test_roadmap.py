@@ -424,3 +424,48 @@ def test_only_the_first_cannot_move_up_and_only_the_last_cannot_move_down(
         for row in rows
     ]
     assert disabled == [[True, False], [False, False], [False, True]]
+
+
+def test_a_step_made_on_the_previous_version_is_read_on_the_question_that_continues_it(
+    app, client, organisation_id
+):
+    """A plan made from a version-1 assessment, read against the latest (version 2): the
+    outcome is that of the version-2 question continuing the step's question."""
+    from assessment.models import PlanAction
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        submitted = history.submitted_of(organisation)
+        first, latest = submitted[0], submitted[-1]
+        assert (first.questionnaire_version, latest.questionnaire_version) == (1, 2)
+        before = {a.question_id: a.value for a in first.answers}
+        now = {a.question_id: a.value for a in latest.answers}
+        start = int(before["data_quality"])
+        db.session.add(
+            PlanAction(
+                organisation_id=organisation_id,
+                position=0,
+                questionnaire_id=first.questionnaire_id,
+                questionnaire_version=1,
+                dimension_id="data",
+                question_id="data_quality",
+                from_level=start,
+                to_level=5,
+                basis_assessment_id=first.id,
+                title=None,
+            )
+        )
+        db.session.commit()
+    log_in_as_consultant(client)
+    plan = element(page_of(client, organisation_id), 'id="actions"', "</section>")
+    level_now = int(now["data_quality"])
+    expected = (
+        "Reached: level 5"
+        if level_now == 5
+        else f"Climbed to level {level_now}, short of 5"
+        if level_now > start
+        else f"Not moved: still level {level_now}"
+        if level_now == start
+        else f"Fell to level {level_now}"
+    )
+    assert expected in plan
