@@ -30,6 +30,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     """Check questionnaire files (default: the content folder); exit 1 on any problem."""
     targets = list(paths) or [Path(current_app.config["CONTENT_DIR"])]
     problems: list[object] = []
+    warnings: list[object] = []
     checked: list[checks.CheckedFile] = []
     crosswalks = []
     for target in targets:
@@ -38,15 +39,19 @@ def check_command(paths: tuple[Path, ...]) -> None:
             checked += result.files
             crosswalks += result.crosswalks
             problems += result.problems
+            warnings += result.warnings
         elif target.is_file():
             lock, lock_problems = checks.read_lock(target.parent)
             files = checks.check_files([target], lock)
             checked += files
             problems += lock_problems + list(checks.all_problems(files))
+            warnings += checks.all_warnings(files)
         else:
             problems.append(f"{target}: {_('no such file or folder')}")
     for problem in problems:
         click.echo(problem)
+    for warning in warnings:
+        click.echo(_("warning: %(warning)s", warning=warning))
     if problems:
         fail([_("%(count)s problem(s) found.", count=len(problems))], EXIT_CONTENT)
     valid = [c.questionnaire for c in checked if c.questionnaire is not None]
@@ -64,6 +69,14 @@ def check_command(paths: tuple[Path, ...]) -> None:
         for q in valid
     )
     click.echo(_("Content OK, %(count)s file(s): %(summary)s", count=len(valid), summary=summary))
+    if warnings:
+        click.echo(
+            _(
+                "%(count)s warning(s) about how the drafts are written: see "
+                'docs/content-format.md, "Writing a level descriptor".',
+                count=len(warnings),
+            )
+        )
     for crosswalk in crosswalks:
         click.echo(
             _(

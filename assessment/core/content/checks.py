@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assessment.core.content import rules
@@ -19,6 +19,7 @@ from assessment.core.content.schema import (
     Questionnaire,
     RoadmapRules,
 )
+from assessment.core.content.writing import writing_warnings
 from assessment.core.content.yaml_source import ParsedFile, parse_yaml, validate
 from assessment.core.errors import ContentProblem
 from assessment.core.messages import lazy_gettext as _l
@@ -205,6 +206,18 @@ class CheckedDirectory:
     roadmap: RoadmapRules | None
     crosswalks: list[Crosswalk]
     problems: list[ContentProblem]
+    warnings: list[ContentProblem] = field(default_factory=list)
+
+
+def all_warnings(checked: Iterable[CheckedFile]) -> list[ContentProblem]:
+    """How the valid drafts are written (``writing``): warnings, never problems. Published
+    versions get none: they can no longer change."""
+    return [
+        entry.parsed.problem(location, message)
+        for entry in checked
+        if entry.questionnaire is not None and not entry.questionnaire.is_published
+        for location, message in writing_warnings(entry.questionnaire)
+    ]
 
 
 def check_crosswalks(
@@ -281,4 +294,4 @@ def check_directory(directory: Path) -> CheckedDirectory:
         directory / CROSSWALK_FOLDER, [c.questionnaire for c in checked if c.questionnaire]
     )
     problems += crosswalk_problems
-    return CheckedDirectory(checked, options, roadmap, crosswalks, problems)
+    return CheckedDirectory(checked, options, roadmap, crosswalks, problems, all_warnings(checked))
