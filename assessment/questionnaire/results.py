@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from assessment.content.presentation import level_bands, method_paragraphs
 from assessment.core.charts import RadarChart, radar
-from assessment.core.content.schema import Crosswalk, Questionnaire
+from assessment.core.content.schema import Crosswalk, Dimension, Questionnaire
 from assessment.core.crosswalk import BELOW_FIRST_LEVEL
 from assessment.core.crosswalk import read as read_crosswalk
 from assessment.core.evidence import Backing
@@ -67,6 +67,15 @@ class TargetView:
 
 
 @dataclass(frozen=True)
+class NextAction:
+    """One of the ordered actions a level recommends (content from version 3)."""
+
+    do: str
+    owner: str
+    horizon: str  # "this quarter", "this year"
+
+
+@dataclass(frozen=True)
 class DimensionCard:
     id: str
     part: str
@@ -86,6 +95,7 @@ class DimensionCard:
     next_level: LevelView | None
     lowest: tuple[QuestionView, ...]
     target: TargetView | None = None
+    next_actions: tuple[NextAction, ...] = ()  # instead of ``recommendation``, when given
     backing: Backing | None = None  # how far its answers are backed by evidence, verified
 
 
@@ -237,8 +247,11 @@ def build_results(
                 unknown=outcome.unknown,
                 unanswered=outcome.unanswered,
                 recommendation=(
-                    dimension.recommendations[level - 1].get(locale) if level else None
+                    dimension.recommendations[level - 1].get(locale)
+                    if level and dimension.recommendations
+                    else None
                 ),
+                next_actions=next_actions(dimension, level, locale),
                 next_level=_level(questionnaire, level + 1, locale)
                 if level and level < TOP_LEVEL
                 else None,
@@ -281,6 +294,18 @@ def build_results(
             crosswalk_view(crosswalk, questionnaire, answer_values, locale)
             for crosswalk in crosswalks
         ),
+    )
+
+
+def next_actions(dimension: Dimension, level: Level | None, locale: str) -> tuple[NextAction, ...]:
+    """The actions the content recommends at ``level``, in order; none without a level
+    or when the content recommends in a paragraph."""
+    if level is None or dimension.next_steps is None:
+        return ()
+    horizons = {"quarter": _("this quarter"), "year": _("this year")}
+    return tuple(
+        NextAction(action.do.get(locale), action.owner.get(locale), horizons[action.horizon])
+        for action in dimension.next_steps[level - 1]
     )
 
 

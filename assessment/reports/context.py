@@ -179,15 +179,20 @@ def _sections(
 
 
 def _next_steps(results: ResultsView) -> tuple[NextStep, ...]:
-    """The recommendations of the weakest dimensions with enough data, weakest first."""
+    """The recommendations of the weakest dimensions with enough data, weakest first (from
+    version 3 on, the first of the ordered actions each recommends)."""
     scored = sorted(
         (card for card in results.dimensions if card.index_value is not None),
         key=lambda card: card.index_value,
     )
     return tuple(
-        NextStep(card.name, card.next_level, card.recommendation)
+        NextStep(
+            card.name,
+            card.next_level,
+            card.next_actions[0].do if card.next_actions else card.recommendation,
+        )
         for card in scored[:SUMMARY_ITEMS]
-        if card.recommendation
+        if card.recommendation or card.next_actions
     )
 
 

@@ -368,3 +368,17 @@ def test_the_app_does_not_start_reading_a_broken_crosswalk(runner, tmp_path):
     with pytest.raises(ContentError) as raised:
         load_library(folder)
     assert any("gbt-39116.yaml" in problem.file for problem in raised.value.problems)
+
+
+def test_a_dimension_with_both_kinds_of_recommendation_is_reported(runner, tmp_path):
+    with_reference_data(tmp_path)
+    data = draft(shipped_data())
+    steps = {"do": {"zh-CN": "做", "en": "Do"}, "owner": {"zh-CN": "总经理", "en": "CEO"}}
+    data["dimensions"][0]["next_steps"] = [[{**steps, "horizon": "year"}] * 3] * 5
+    result = check(runner, write(tmp_path, data))
+    assert result.exit_code == 1
+    assert reported(
+        result.output,
+        "dimensions[0]",
+        "give each dimension either 'recommendations' (a text per level) or 'next_steps'",
+    )

@@ -14,7 +14,14 @@ from functools import cached_property
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from assessment.core import crosswalk, merging, scoring
 from assessment.core.locales import content_key
@@ -133,13 +140,39 @@ class Question(Strict):
     levels: FiveTexts
 
 
+class RecommendedAction(Strict):
+    """One action of a level's recommendation: what to do, who usually owns it, and in
+    what horizon (this quarter, this year)."""
+
+    do: LocalizedText
+    owner: LocalizedText
+    horizon: Literal["quarter", "year"]
+
+
+FiveActionLists = Annotated[
+    list[Annotated[list[RecommendedAction], Field(min_length=3, max_length=4)]],
+    Field(min_length=LEVEL_COUNT, max_length=LEVEL_COUNT),
+]
+
+
 class Dimension(Strict):
     id: Identifier
     part: str
     weight: Weight
     name: LocalizedText
     summary: LocalizedText
-    recommendations: FiveTexts
+    # What an organisation at each level does next, one entry per level: a paragraph
+    # (``recommendations``, versions 1 and 2), or three or four actions in the order to
+    # take them (``next_steps``, from version 3). A dimension has one or the other.
+    recommendations: FiveTexts | None = None
+    next_steps: FiveActionLists | None = None
+
+    @model_validator(mode="after")
+    def recommends_one_way(self) -> Dimension:
+        if (self.recommendations is None) == (self.next_steps is None):
+            raise ValueError("recommendations_or_next_steps")
+        return self
+
     questions: Annotated[list[Question], Field(min_length=1)]
 
 

@@ -187,6 +187,11 @@ def _pydantic_message(error: ErrorDetails) -> str:
             "white space between Chinese characters; write Chinese on one line "
             "(a folded '>-' block joins lines with spaces)"
         )
+    if kind == "value_error" and "recommendations_or_next_steps" in error["msg"]:
+        return _l(
+            "give each dimension either 'recommendations' (a text per level) or 'next_steps' "
+            "(three or four actions per level), not both or neither"
+        )
     if kind == "value_error" and "method_braces" in error["msg"]:
         return _l("unbalanced braces; write {{ and }} for literal braces")
     return error["msg"]
