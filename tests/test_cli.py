@@ -119,7 +119,7 @@ def test_bad_answers_exit_2_with_one_line_per_problem(runner, answers, expected_
         (
             {"questionnaire": {"id": "iiai-maturity", "version": 9}, "answers": {}},
             "unknown questionnaire iiai-maturity version 9 "
-            "(known: iiai-maturity v1, iiai-maturity v2)",
+            "(known: iiai-maturity v1, iiai-maturity v2, iiai-maturity v3)",
         ),
         (
             {"questionnaire": {"id": "other", "version": 1}, "answers": {}},

@@ -7,7 +7,9 @@ are given for drafts only, as a published version can no longer change
 
 - a descriptor of levels 2 to 5 whose Chinese joins more than two conditions: clauses
   separated by Chinese commas or semicolons, leaving out those that qualify another
-  (starting with 但, 如, 例如, 包括, 即, 而, 也, 仍 or 或) and anything in brackets. The
+  (starting with 但, 如, 例如, 包括, 即, 而, 也, 仍 or 或; and 则, which ends an
+  alternative opened by 如 (如自营平台 ... 则 ...) describes the same step for another kind of
+  company) and anything in brackets. The
   partial-fit rule (the highest level whose every condition holds) reads best on one or
   two conditions. Level 1 is where every organisation starts, not a set of conditions;
 - a level-5 descriptor that names recognition by others (同行, 行业前列, 标杆, 示范, 获评):
@@ -24,7 +26,7 @@ from assessment.core.content.schema import Questionnaire
 from assessment.core.messages import lazy_gettext as _l
 
 MOST_CONDITIONS = 2
-QUALIFYING_STARTS = ("但", "如", "例如", "包括", "即", "而", "也", "仍", "或")
+QUALIFYING_STARTS = ("但", "如", "则", "例如", "包括", "即", "而", "也", "仍", "或")
 OUTSIDE_RECOGNITION = ("同行", "行业前列", "行业标杆", "标杆", "示范", "获评")
 CHINESE_SUBJECT = "贵企业"
 ENGLISH_SUBJECTS = ("your", "organisation")
