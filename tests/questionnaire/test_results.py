@@ -77,3 +77,18 @@ def test_switching_language_keeps_the_page_and_the_answers(started, questionnair
     assert first.levels[0].zh_cn in chinese
     assert f'name="q_{first.id}" type="radio" value="3"' in chinese
     assert "保存" in chinese  # interface text from the catalogue
+
+
+def test_each_dimension_starts_with_its_weakest_questions_and_their_next_level(
+    started, questionnaire
+):
+    data = questionnaire.dimension("data")
+    weakest, second = data.questions[2], data.questions[5]
+    levels = {weakest.id: "1", second.id: "2"}
+    path = submitted(started, lambda q: levels.get(q.id, "4" if q.id.startswith("data") else "3"))
+    page = started.get(path).get_data(as_text=True)
+    card = page.split('id="dimension-data"', 1)[1].split("</article>", 1)[0]
+    block = card.split("Start with the weakest questions here:", 1)[1].split("</ol>", 1)[0]
+    assert block.index(weakest.prompt.en) < block.index(second.prompt.en)
+    assert f"Next, level 2:</strong> {weakest.levels[1].en}" in block
+    assert f"Next, level 3:</strong> {second.levels[2].en}" in block
