@@ -216,9 +216,13 @@ def world(app, runner):
         )
         assessment = (
             db.session.execute(
-                select(Assessment).where(
-                    Assessment.organisation_id == org_a.id, Assessment.status == "submitted"
+                select(Assessment)
+                .where(
+                    Assessment.organisation_id == org_a.id,
+                    Assessment.status == "submitted",
+                    Assessment.of_organisation_level(),  # not a respondent's own sheet
                 )
+                .order_by(Assessment.id)  # the same row on every database
             )
             .scalars()
             .first()
