@@ -107,12 +107,21 @@ def change_questionnaire_content(app, client, token):
     return "Retitled questionnaire"
 
 
+def ids_of(app, token):
+    """The assessment's id and its organisation's, from its link's token."""
+    with app.app_context():
+        return tuple(
+            db.session.execute(
+                select(Assessment.id, Assessment.organisation_id).where(
+                    Assessment.resume_token == token
+                )
+            ).one()
+        )
+
+
 def change_targets(app, client, token):
     """A consultant sets a target level (the report shows it with its gap)."""
-    with app.app_context():
-        organisation_id = db.session.execute(
-            select(Assessment.organisation_id).where(Assessment.resume_token == token)
-        ).scalar_one()
+    _assessment_id, organisation_id = ids_of(app, token)
     page = client.get(f"/organisations/{organisation_id}/targets").get_data(as_text=True)
     response = client.post(
         f"/organisations/{organisation_id}/targets",
@@ -124,10 +133,7 @@ def change_targets(app, client, token):
 
 def change_plan(app, client, token):
     """A consultant adds an action to the roadmap (the latest report has it as a chapter)."""
-    with app.app_context():
-        organisation_id = db.session.execute(
-            select(Assessment.organisation_id).where(Assessment.resume_token == token)
-        ).scalar_one()
+    _assessment_id, organisation_id = ids_of(app, token)
     page = client.get(f"/organisations/{organisation_id}/plan").get_data(as_text=True)
     response = client.post(
         f"/organisations/{organisation_id}/plan/actions",
@@ -144,12 +150,7 @@ def change_plan(app, client, token):
 
 def change_evidence(app, client, token):
     """A consultant verifies an answer (the report says how many are verified)."""
-    with app.app_context():
-        assessment_id, organisation_id = db.session.execute(
-            select(Assessment.id, Assessment.organisation_id).where(
-                Assessment.resume_token == token
-            )
-        ).one()
+    assessment_id, organisation_id = ids_of(app, token)
     url = f"/organisations/{organisation_id}/assessments/{assessment_id}/evidence"
     page = client.get(url).get_data(as_text=True)
     response = client.post(
