@@ -239,7 +239,6 @@ def _views(
     """Each action with its content and, for a step proposed from an earlier assessment
     than the latest, where the latest finds its question."""
     library = current_library()
-    now = plans.levels_answered(latest)
     latest_answers = scoring_answers(latest) if latest is not None else {}
     earlier = _bases_before(actions, latest)
     mappings: dict[tuple[object, object], dict[str, tuple[str, ...]] | None] = {}
@@ -253,7 +252,7 @@ def _views(
         if question is not None and action.basis_assessment_id in earlier:
             counterpart = _counterpart(own, questionnaire, question.id, mappings)
             answer = latest_answers.get(counterpart) if counterpart else None
-            level_now = now.get(counterpart) if counterpart else None
+            level_now = answer if isinstance(answer, Level) else None
             found = outcome(Level(action.from_level), Level(action.to_level), answer)
         views.append(ActionView(action, dimension, question, found, level_now))
     return views
@@ -312,9 +311,13 @@ def accept_steps(organisation: Organisation, question_ids: Iterable[str], user: 
     """Add the proposed steps of ``question_ids`` to the end of the plan, in the rule's
     order; return how many. The proposals are worked out again here, from the targets
     and the latest assessment as they are now: a step no longer proposed is refused."""
-    plan = plan_of(organisation)
+    latest, questionnaire = plans.plan_basis(organisation)
+    dimension_levels, question_levels = plans.target_levels(organisation.id)
+    proposals = _open_proposals(
+        latest, questionnaire, dimension_levels, question_levels, actions_of(organisation.id)
+    )
     wanted = set(question_ids)
-    chosen = [p for p in plan.proposals if p.question.id in wanted]
+    chosen = [p for p in proposals if p.question.id in wanted]
     if len(chosen) != len(wanted) or not chosen:
         raise StepNoLongerProposedError()
     _check_room(organisation, len(chosen))
@@ -326,13 +329,13 @@ def accept_steps(organisation: Organisation, question_ids: Iterable[str], user: 
             PlanAction(
                 organisation_id=organisation.id,
                 position=position + offset,
-                questionnaire_id=plan.questionnaire.id,
-                questionnaire_version=plan.questionnaire.version,
+                questionnaire_id=questionnaire.id,
+                questionnaire_version=questionnaire.version,
                 dimension_id=step.dimension_id,
                 question_id=step.question_id,
                 from_level=int(step.from_level),
                 to_level=int(step.to_level),
-                basis_assessment_id=plan.latest.id,
+                basis_assessment_id=latest.id,
                 created_by_id=user.id,
                 due_on=dues.get(step.dimension_id),  # when its dimension's target is
             )
