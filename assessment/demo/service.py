@@ -120,10 +120,11 @@ def load_demo(
     """Create the demo organisations and their assessments; returns the assessments.
 
     Each organisation's newest submitted assessment and its draft use ``questionnaire``
-    (the latest version); the earlier ones use the version before it in ``library``
-    (default: the app's), when there is one, so that comparisons across versions show.
+    (the latest version), the one before it the version published before that in
+    ``library`` (default: the app's), and so on back to the first version, so that an
+    organisation's history runs across versions.
     """
-    earlier = (library or current_library()).previous_published(questionnaire) or questionnaire
+    library = library or current_library()
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo answers, not secrets
     created = []
     now = utc_now()
@@ -137,7 +138,7 @@ def load_demo(
         for position, (age_days, typical) in enumerate(
             zip(ASSESSMENT_AGES_DAYS, history, strict=False)
         ):
-            version = questionnaire if position == newest else earlier
+            version = _published_back(library, questionnaire, newest - position)
             assessment = _create(version, entry, organisation, typical, rng)
             organisation = assessment.organisation
             if position == newest and entry.respondents:
@@ -155,6 +156,15 @@ def load_demo(
     db.session.commit()
     log.info("loaded %d demo assessments", len(created))
     return created
+
+
+def _published_back(
+    library: ContentLibrary, questionnaire: Questionnaire, steps: int
+) -> Questionnaire:
+    """The version published ``steps`` before ``questionnaire``, or the first one."""
+    for _ in range(steps):
+        questionnaire = library.previous_published(questionnaire) or questionnaire
+    return questionnaire
 
 
 def _peers(

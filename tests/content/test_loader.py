@@ -190,6 +190,20 @@ def test_changed_published_file_is_reported(runner, tmp_path):
     assert "has changed since it was published" in result.output
 
 
+def test_a_published_version_turned_back_into_a_draft_is_reported(runner, tmp_path):
+    with_reference_data(tmp_path)
+    data = {**shipped_data(), "status": "draft"}
+    data["dimensions"][0]["questions"][0]["prompt"]["en"] = "A quietly reworded prompt?"
+    write(tmp_path, data)
+    lock = json.loads((SHIPPED.parent / "published.lock").read_text())
+    (tmp_path / "published.lock").write_text(
+        json.dumps({"iiai-maturity@1": lock["iiai-maturity@1"]})
+    )
+    result = check(runner, tmp_path)
+    assert result.exit_code == 1
+    assert "this version was published (it is recorded in published.lock)" in result.output
+
+
 def test_published_file_missing_from_the_lock_is_reported(runner, tmp_path):
     write(tmp_path, shipped_data())
     result = check(runner, tmp_path)

@@ -24,6 +24,7 @@ from tests.content.test_loader import check, reported, with_reference_data, writ
 CONTENT = ROOT / "content"
 V1 = CONTENT / "iiai-maturity-v1.yaml"
 V2 = CONTENT / "iiai-maturity-v2.yaml"
+V3 = CONTENT / "iiai-maturity-v3.yaml"
 V1_HASH_WHEN_PUBLISHED = "sha256:0f31bce86e5794614757ea5744865907026bf4ac78381419b3163dd1e545dafc"
 
 # What version 2 changed, as its maps_from says; every other question keeps its id.
@@ -35,6 +36,14 @@ CHANGED_IN_V2 = {
     "talent_frontline_data_loop": (),  # added
 }
 REMOVED_IN_V2 = {"technology_ai_use"}
+# Version 3 keeps every question id of version 2; two measure something else now.
+MEASURE_ANEW_IN_V3 = {"model_value_source": (), "technology_cloud": ()}
+NOT_APPLICABLE_FROM_V3 = {
+    "model_c2m",
+    "model_platform_role",
+    "industry_production_side",
+    "industry_demand_response",
+}
 REWORDED_IN_V2 = {
     "technology_production_use",
     "industry_long_term",
@@ -44,6 +53,15 @@ REWORDED_IN_V2 = {
 
 def shipped_lock():
     return json.loads((CONTENT / "published.lock").read_text(encoding="utf-8"))
+
+
+def lock_up_to(version):
+    """The shipped lock's entries for versions 1 to ``version``."""
+    return {
+        key: pinned
+        for key, pinned in shipped_lock().items()
+        if int(key.rsplit("@", 1)[1]) <= version
+    }
 
 
 def v2_data():
@@ -93,27 +111,51 @@ def test_version_2_is_published_and_pinned():
     assert shipped_lock()["iiai-maturity@2"] == content_hash(parsed.data)
 
 
-def test_shipped_content_has_both_versions_and_starts_on_the_latest(runner, questionnaire):
+def test_version_3_is_published_and_pinned():
+    parsed = parse_yaml(V3)
+    assert (parsed.data["version"], parsed.data["status"]) == (3, "published")
+    assert shipped_lock()["iiai-maturity@3"] == content_hash(parsed.data)
+
+
+def test_shipped_content_has_every_version_and_starts_on_the_latest(runner, questionnaire):
     result = check(runner)
     assert result.exit_code == 0, result.output
     assert "iiai-maturity v1 (published): 6 dimensions, 37 questions" in result.output
     assert "iiai-maturity v2 (published): 6 dimensions, 38 questions" in result.output
-    assert questionnaire.key == ("iiai-maturity", 2)
+    assert "iiai-maturity v3 (published): 6 dimensions, 38 questions" in result.output
+    assert "warning:" not in result.output
+    assert questionnaire.key == ("iiai-maturity", 3)
 
 
-def test_publishing_version_2_as_a_draft_gives_the_pinned_hash(runner, tmp_path):
+def test_publishing_versions_2_and_3_as_drafts_gives_the_pinned_hashes(runner, tmp_path):
     folder = folder_with_v1(tmp_path)
-    draft_path = folder / V2.name
-    draft_path.write_text(
-        V2.read_text(encoding="utf-8").replace("\nstatus: published\n", "\nstatus: draft\n"),
-        encoding="utf-8",
-    )
-    assert check(runner, folder).exit_code == 0
-    result = runner.invoke(args=["content", "publish", str(draft_path)], env={"LANG": "en"})
-    assert result.exit_code == 0, result.output
-    assert draft_path.read_bytes() == V2.read_bytes()
+    for published in (V2, V3):
+        draft_path = folder / published.name
+        draft_path.write_text(
+            published.read_text(encoding="utf-8").replace(
+                "\nstatus: published\n", "\nstatus: draft\n"
+            ),
+            encoding="utf-8",
+        )
+        assert check(runner, folder).exit_code == 0
+        result = runner.invoke(args=["content", "publish", str(draft_path)], env={"LANG": "en"})
+        assert result.exit_code == 0, result.output
+        assert draft_path.read_bytes() == published.read_bytes()
     assert json.loads((folder / "published.lock").read_text()) == shipped_lock()
     assert check(runner, folder).exit_code == 0
+
+
+def test_version_3_keeps_every_question_and_measures_two_anew(library):
+    v2, v3 = library.get("iiai-maturity", 2), library.get("iiai-maturity", 3)
+    assert v3.maps_from == MEASURE_ANEW_IN_V3
+    assert [q.id for q in v3.questions] == [q.id for q in v2.questions]
+    assert {q.id for q in v3.questions if q.allow_na} == NOT_APPLICABLE_FROM_V3 | {
+        q.id for q in v2.questions if q.allow_na
+    }
+    for dimension in v3.dimensions:
+        assert dimension.recommendations is None
+        assert len(dimension.next_steps) == 5
+        assert all(3 <= len(actions) <= 4 for actions in dimension.next_steps)
 
 
 def test_version_2_changes_what_its_maps_from_says(app):
@@ -320,8 +362,8 @@ def test_mapping_across_two_steps_composes_them(tmp_path):
     folder = with_reference_data(tmp_path)
     shutil.copy(V1, folder / V1.name)
     shutil.copy(V2, folder / V2.name)
-    (folder / "published.lock").write_text(json.dumps(shipped_lock()), encoding="utf-8")
-    data = {**v2_data(), "version": 3, "status": "draft"}
+    (folder / "published.lock").write_text(json.dumps(lock_up_to(2)), encoding="utf-8")
+    data = {**v2_data(), "version": 3, "status": "draft"}  # another version 3 than ours
     i, j, platforms = question_at(data, "model_platform_role")
     data["dimensions"][i]["questions"][j] = {
         **platforms,
@@ -356,8 +398,8 @@ def test_trend_bridges_a_dimension_the_next_version_changed_too_much(app, tmp_pa
     folder = with_reference_data(tmp_path)
     shutil.copy(V1, folder / V1.name)
     shutil.copy(V2, folder / V2.name)
-    (folder / "published.lock").write_text(json.dumps(shipped_lock()), encoding="utf-8")
-    data = {**v2_data(), "version": 3, "status": "draft"}
+    (folder / "published.lock").write_text(json.dumps(lock_up_to(2)), encoding="utf-8")
+    data = {**v2_data(), "version": 3, "status": "draft"}  # another version 3 than ours
     for dimension in data["dimensions"]:
         for question in dimension["questions"]:
             question.pop("maps_from", None)  # version 2's own mapping is to version 1
@@ -413,18 +455,38 @@ def test_demo_organisation_compares_across_versions_with_contributions_that_add_
             db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().first()
         )
         submitted = history.submitted_of(organisation)
-        assert [a.questionnaire_version for a in submitted] == [1, 1, 2]
-        old, new = submitted[-2], submitted[-1]
-        result, _old_questionnaire, _new_questionnaire = history.compare(old, new, library)
-        stored_new_index = new.stored_result.overall.index
+        assert [a.questionnaire_version for a in submitted] == [1, 2, 3]
+        first, second, third = submitted
+        compared = {
+            (old.questionnaire_version, new.questionnaire_version): (
+                history.compare(old, new, library)[0],
+                new.stored_result.overall.index,
+            )
+            for old, new in ((first, second), (second, third), (first, third))
+        }
 
-    assert float(result.new.overall.index) == pytest.approx(float(stored_new_index))
-    assert result.overall.status is Comparability.COMPARABLE
-    assert sum(result.overall.contributions.values()) == result.overall.delta
-    for dimension in result.dimensions.values():
-        assert dimension.status is Comparability.COMPARABLE, dimension.reasons
-        contributions = [row.contribution for row in dimension.questions]
-        assert sum(contributions, Fraction(0)) == dimension.delta
+    for result, stored_new_index in compared.values():
+        assert float(result.new.overall.index) == pytest.approx(float(stored_new_index))
+        assert result.overall.status is Comparability.COMPARABLE
+        assert sum(result.overall.contributions.values()) == result.overall.delta
+        for dimension in result.dimensions.values():
+            assert dimension.status is Comparability.COMPARABLE, dimension.reasons
+            contributions = [row.contribution for row in dimension.questions]
+            assert sum(contributions, Fraction(0)) == dimension.delta
+
+    def measured_anew(result):
+        return sorted(
+            row.question_id
+            for dimension in result.dimensions.values()
+            for row in dimension.questions
+            if row.movement is Movement.NEW_QUESTION
+        )
+
+    assert measured_anew(compared[(2, 3)][0]) == sorted(MEASURE_ANEW_IN_V3)
+    assert measured_anew(compared[(1, 3)][0]) == sorted(
+        [*MEASURE_ANEW_IN_V3, "cost_lifecycle", "talent_frontline_data_loop"]
+    )
+    result = compared[(1, 2)][0]
 
     def row(dimension_id, movement):
         return [r for r in result.dimensions[dimension_id].questions if r.movement is movement]

@@ -429,15 +429,15 @@ def test_only_the_first_cannot_move_up_and_only_the_last_cannot_move_down(
 def test_a_step_made_on_the_previous_version_is_read_on_the_question_that_continues_it(
     app, client, organisation_id
 ):
-    """A plan made from a version-1 assessment, read against the latest (version 2): the
-    outcome is that of the version-2 question continuing the step's question."""
+    """A plan made from a version-1 assessment, read against the latest (version 3): the
+    outcome is that of the version-3 question continuing the step's question."""
     from assessment.models import PlanAction
 
     with app.app_context():
         organisation = db.session.get(Organisation, organisation_id)
         submitted = history.submitted_of(organisation)
         first, latest = submitted[0], submitted[-1]
-        assert (first.questionnaire_version, latest.questionnaire_version) == (1, 2)
+        assert (first.questionnaire_version, latest.questionnaire_version) == (1, 3)
         before = {a.question_id: a.value for a in first.answers}
         now = {a.question_id: a.value for a in latest.answers}
         start = int(before["data_quality"])

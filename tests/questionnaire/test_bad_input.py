@@ -24,7 +24,11 @@ def saved(app, started, questionnaire):
         ("q_model_customer_role", "9", "model_customer_role: 9 is not one of the choices"),
         ("q_no_such_question", "3", "no_such_question: no such question on this page"),
         ("q_talent_training", "3", None),  # a question of another page is refused too
-        ("q_model_c2m", "na", 'model_c2m: "not applicable" is not a choice here'),
+        (
+            "q_model_chain_integration",
+            "na",
+            'model_chain_integration: "not applicable" is not a choice here',
+        ),
         ("c_model_c2m", "x" * 4001, "the comment is longer than 4000 characters"),
     ],
 )

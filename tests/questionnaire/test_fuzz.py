@@ -82,7 +82,8 @@ def test_page_posts_of_any_offered_answer_or_comment_are_saved(app, started, que
 @fuzz_settings
 @given(
     field_and_value=st.one_of(
-        st.tuples(st.just("q_model_c2m"), NOT_A_CHOICE | st.just("na")),  # c2m offers no "na"
+        # model_chain_integration offers no "not applicable"
+        st.tuples(st.just("q_model_chain_integration"), NOT_A_CHOICE | st.just("na")),
         st.tuples(st.just("c_model_c2m"), st.text(min_size=COMMENT_MAX_LENGTH + 1, max_size=4100)),
         st.tuples(
             st.sampled_from(["q_", "c_"]),

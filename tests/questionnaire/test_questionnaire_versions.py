@@ -1,4 +1,4 @@
-"""With version 2 published, new assessments start on it, while a draft started on
+"""With a later version published, new assessments start on it, while a draft started on
 version 1 is answered, reviewed, submitted, scored and reported on version 1."""
 
 import io
@@ -24,8 +24,8 @@ def stored(app, token):
 def test_a_new_assessment_starts_on_the_latest_version(app, client, questionnaire):
     respondent = Respondent(client, questionnaire)
     respondent.start()
-    assert questionnaire.version == 2
-    assert stored(app, respondent.token)[:2] == (2, "draft")
+    assert questionnaire.version == 3
+    assert stored(app, respondent.token)[:2] == (3, "draft")
 
 
 def test_a_draft_started_on_version_1_is_finished_and_reported_on_version_1(

@@ -28,7 +28,11 @@ def test_results_page_explains_every_number(started, questionnaire):
     data_card = page.split('id="dimension-data"', 1)[1].split("</article>", 1)[0]
     assert "25.0" in data_card
     assert "To reach level 3, Defined:" in data_card
-    assert questionnaire.dimension("data").recommendations[1].en in data_card
+    # what to do at level 2, in order, each with who usually owns it and when
+    actions = questionnaire.dimension("data").next_steps[1]
+    positions = [data_card.index(action.do.en) for action in actions]
+    assert positions == sorted(positions)
+    assert f"{actions[0].owner.en} · this year" in data_card
     # The main gaps are the data questions, with what the next level looks like.
     gaps = page.split("The main gaps", 1)[1].split("Dimension by dimension", 1)[0]
     assert questionnaire.dimension("data").questions[0].levels[2].en in gaps

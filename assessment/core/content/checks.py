@@ -169,6 +169,18 @@ def check_parsed(
                         ),
                     )
                 )
+        elif pinned is not None:
+            entry.parsed.problems.append(
+                entry.parsed.problem(
+                    ("status",),
+                    _l(
+                        "this version was published (it is recorded in %(lock)s) and cannot "
+                        "become a draft again; restore it and put the changes in a new draft "
+                        "version",
+                        lock=LOCK_FILE_NAME,
+                    ),
+                )
+            )
     return checked
 
 

@@ -12,9 +12,10 @@ are given for drafts only, as a published version can no longer change
   company) and anything in brackets. The
   partial-fit rule (the highest level whose every condition holds) reads best on one or
   two conditions. Level 1 is where every organisation starts, not a set of conditions;
-- a level-5 descriptor that names recognition by others (同行, 行业前列, 标杆, 示范, 获评):
-  nobody can check it from inside, and it caps small companies at level 4. Name evidence
-  the company holds instead: a measured change, a share, a cadence;
+- a level-5 descriptor, or the scale's level-5 meaning, that names recognition by others
+  (同行, 行业前列, 标杆, 示范, 获评): nobody can check it from inside, and it caps small
+  companies at level 4. Name evidence the company holds instead: a measured change, a
+  share, a cadence;
 - a prompt without its subject: 贵企业 in Chinese, "your" or "organisation" in English.
 """
 
@@ -78,18 +79,24 @@ def writing_warnings(questionnaire: Questionnaire) -> list[Warning]:
                             ),
                         )
                     )
-            top = question.levels[-1].zh_cn
-            found = [word for word in OUTSIDE_RECOGNITION if word in top]
-            named = [w for w in found if not any(w != other and w in other for other in found)]
-            if named:
-                warnings.append(
-                    (
-                        (*where, "levels", len(question.levels) - 1, "zh-CN"),
-                        _l(
-                            "level 5 rests on recognition by others (%(words)s), which the "
-                            "organisation cannot check; name evidence it holds instead",
-                            words="、".join(named),
-                        ),
-                    )
-                )
+            warnings += _recognition_warnings(
+                (*where, "levels", len(question.levels) - 1, "zh-CN"), question.levels[-1].zh_cn
+            )
+    top_level = len(questionnaire.levels) - 1
+    warnings += _recognition_warnings(
+        ("levels", top_level, "meaning", "zh-CN"), questionnaire.levels[top_level].meaning.zh_cn
+    )
     return warnings
+
+
+def _recognition_warnings(where: Location, chinese: str) -> list[Warning]:
+    found = [word for word in OUTSIDE_RECOGNITION if word in chinese]
+    named = [w for w in found if not any(w != other and w in other for other in found)]
+    if not named:
+        return []
+    message = _l(
+        "level 5 rests on recognition by others (%(words)s), which the "
+        "organisation cannot check; name evidence it holds instead",
+        words="、".join(named),
+    )
+    return [(where, message)]

@@ -12,8 +12,9 @@ V2 = ROOT / "content" / "iiai-maturity-v2.yaml"
 
 
 def v2_as_draft(**changes):
+    """Version 2's text as the next draft version (it keeps every question of the latest)."""
     data = yaml.safe_load(V2.read_text(encoding="utf-8"))
-    data.update(status="draft", version=3, **changes)
+    data.update(status="draft", version=4, **changes)
     return data
 
 
@@ -35,6 +36,8 @@ def test_a_draft_of_version_2_is_warned_where_version_2_falls_short():
     warnings = writing_warnings(questionnaire)
     by_question = {}
     for location, message in warnings:
+        if location[0] != "dimensions":
+            continue
         question = data["dimensions"][location[1]]["questions"][location[3]]["id"]
         by_question.setdefault(question, []).append((location[4:], str(message)))
     # the prompts the review found without their subject
@@ -50,6 +53,14 @@ def test_a_draft_of_version_2_is_warned_where_version_2_falls_short():
     assert any(
         where == ("levels", 2, "zh-CN") and message.startswith("joins 3 conditions")
         for where, message in by_question["model_customer_role"]
+    )
+
+
+def test_the_scales_level_5_meaning_is_read_like_a_descriptor():
+    warnings = writing_warnings(Questionnaire.model_validate(v2_as_draft()))
+    assert any(
+        location == ("levels", 4, "meaning", "zh-CN") and "(行业标杆)" in str(message)
+        for location, message in warnings
     )
 
 
@@ -89,7 +100,7 @@ def test_warnings_do_not_fail_the_check(runner, tmp_path):
     for dimension in data["dimensions"]:
         for question in dimension["questions"]:
             question.pop("maps_from", None)
-    (tmp_path / "iiai-maturity-v3.yaml").write_text(
+    (tmp_path / "iiai-maturity-v4.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     result = runner.invoke(args=["content", "check", str(tmp_path)])
