@@ -133,7 +133,9 @@ def test_recent_changes_show_the_latest_twenty(app, admin):
         for n in range(30):
             audit.record_for_organisation("user.changed", None, user=f"changed-{n:02d}@example.com")
         db.session.flush()
-        for n, event in enumerate(db.session.execute(select(AuditEvent)).scalars()):
+        for n, event in enumerate(
+            db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+        ):
             event.at = start + timedelta(minutes=n)
         db.session.commit()
     page = text(admin.get("/admin/users", headers=ENGLISH))
