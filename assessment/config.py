@@ -31,16 +31,18 @@ class Config:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # the largest request body: a logo upload
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE / "translations")
-    # Rate limits (log-in, password reset) are counted in Redis when it is configured.
+    # Rate limits (log-in, password reset, sign-up) are counted in Redis when it is configured.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
-    RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    RESET_RATE_LIMIT = "5 per minute;20 per hour"  # also sign-ups, per client address
+    # Sign-ups per e-mail address: counted when a mail goes to it, whatever the client.
+    SIGN_UP_MAIL_RATE_LIMIT = "3 per hour;10 per day"
     INVITATION_RATE_LIMIT = "10 per minute;100 per hour"
     API_RATE_LIMIT = "120 per minute"  # per API token
     API_MAX_BODY_BYTES = 256 * 1024  # the largest JSON body the API reads
     # Batches of reports run as RQ jobs on Redis when REDIS_URL is set (start `flask worker`),
-    # else in the request that asks for them.
+    # else in a thread of the web process, one report at a time, after the request.
     REDIS_URL = os.environ.get("REDIS_URL")
     BATCH_QUEUE = os.environ.get("BATCH_QUEUE", "reports")
     # Reports made ahead, when an assessment is submitted or its commentary saved; the
@@ -54,6 +56,7 @@ class Config:
     BATCH_MAX_REPORTS = 200  # the most reports one batch may hold
     BATCH_KEEP_DAYS = 30  # `flask batches purge` removes batches older than this
     INVITATION_DAYS = 14  # how long an invitation link works
+    SIGN_UP_LINK_HOURS = 24  # how long the link that finishes a sign-up works
     # Mail goes through this SMTP server; unset, messages are written to the log instead.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = os.environ.get("MAIL_PORT", "587")
@@ -83,7 +86,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
-    REDIS_URL = None  # batches run in the request; tests that want Redis set it
+    # Batches in a thread of the web process (in the request on the in-memory database);
+    # tests that want Redis set it.
+    REDIS_URL = None
     MAIL_SERVER = None  # mail to the log; tests that want a mail server set it
 
 

@@ -433,6 +433,25 @@ class User(UserMixin, db.Model):
         return self.active
 
 
+class PendingSignUp(db.Model):
+    """A sign-up waiting for its address to be confirmed: what the form said, the password
+    only as its argon2 hash. The link mailed to the address creates the account and the
+    organisation from it; the row is deleted then, and once it has expired."""
+
+    __tablename__ = "pending_sign_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    organisation_name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    industry: Mapped[str] = mapped_column(String(40))
+    size_band: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Firm(db.Model):
     """A consulting firm: its consultants serve the organisations it is engaged by."""
 

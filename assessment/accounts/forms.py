@@ -57,6 +57,14 @@ class SignUpForm(OrganisationDetailsFields, FirstPasswordForm):
     )
 
 
+class FinishSignUpForm(FlaskForm):
+    """The password chosen on the sign-up form, again: whoever opens the link must know it."""
+
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)]
+    )
+
+
 class ApiTokenForm(FlaskForm):
     name = StringField(
         _l("What the token is for"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)]

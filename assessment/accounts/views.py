@@ -1,6 +1,8 @@
-"""Log-in, log-out and passwords."""
+"""Log-in, log-out, passwords and signing up."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import (
     Blueprint,
@@ -10,16 +12,18 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from assessment import policy
+from assessment import mail, policy
 from assessment.accounts import service as accounts
 from assessment.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
+    FinishSignUpForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
@@ -28,7 +32,7 @@ from assessment.accounts.forms import (
 from assessment.api import tokens as api_tokens
 from assessment.content.registry import current_library
 from assessment.extensions import limiter
-from assessment.models import Organisation
+from assessment.models import PendingSignUp
 from assessment.web.templating import current_locale
 from assessment.web.urls import safe_next
 
@@ -47,16 +51,38 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def _sign_up_mail_limit() -> str:
+    return current_app.config["SIGN_UP_MAIL_RATE_LIMIT"]
+
+
+def _posted_email() -> str:
+    return accounts.normalise_email(request.form.get("email", ""))
+
+
+def _posted_email_key() -> str:
+    """The posted address, hashed: the counts kept per address name none."""
+    return "email:" + hashlib.sha256(_posted_email().encode()).hexdigest()
+
+
+def _no_address_posted() -> bool:
+    """No mail can go anywhere, so the form is answered (with its errors) uncounted."""
+    return not accounts.EMAIL_PATTERN.match(_posted_email())
+
+
+def _mail_sent(response: Response) -> bool:
+    return response.status_code == 302  # the form was taken, and an e-mail went
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
-    target = safe_next(request.args.get("next"), url_for("home.index"))
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(target)
+            landing = url_for(accounts.landing_endpoint(user))
+            return redirect(safe_next(request.args.get("next"), landing))
         form.password.errors.append(_("The e-mail or the password is not right."))
         return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form)
@@ -157,35 +183,92 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
     return _new_password_page(form, _("Choose a new password"))
 
 
+def _sign_up_links() -> accounts.SignUpLinks:
+    return accounts.SignUpLinks(
+        finish=lambda token: url_for("accounts.finish_sign_up", token=token, _external=True),
+        reset=lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        log_in=url_for("accounts.login", _external=True),
+    )
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(
+    _sign_up_mail_limit,
+    methods=["POST"],
+    key_func=_posted_email_key,
+    exempt_when=_no_address_posted,
+    deduct_when=_mail_sent,
+)
 def sign_up() -> Response | str | tuple[str, int]:
-    """A person creates an account and their organisation, which they then own."""
+    """A person asks for an account and their organisation, which they will own. Whether
+    or not the address has an account, the answer is the same: check your e-mail."""
     form = SignUpForm()
     form.set_choices(current_library().organisation_options, current_locale())
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(
+            accounts.request_sign_up(
                 form.email.data,
                 form.password.data,
-                form.name.data,
-                Organisation(
-                    name=form.organisation.data,
+                accounts.SignUpDetails(
+                    name=form.name.data,
+                    organisation=form.organisation.data,
                     industry=form.industry.data,
                     size_band=form.size_band.data,
                     region=form.region.data or "",
                 ),
+                _sign_up_links(),
             )
         except accounts.AccountError as error:
             form.email.errors.append(str(error.message))
             return render_template("accounts/sign_up.html", form=form), 400
+        session["sign_up_email"] = accounts.normalise_email(form.email.data)
+        return redirect(url_for("accounts.sign_up_sent"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/sign_up.html", form=form), status
+
+
+@bp.get("/signup/sent")
+def sign_up_sent() -> str:
+    """Check your e-mail: the one answer to every sign-up form that was taken."""
+    return render_template(
+        "accounts/sign_up_sent.html",
+        email=session.get("sign_up_email"),
+        hours=accounts.sign_up_link_hours(),
+        mail_configured=mail.is_configured(),
+    )
+
+
+def _finish_page(form: FinishSignUpForm, pending: PendingSignUp) -> str:
+    return render_template("accounts/finish_sign_up.html", form=form, pending=pending)
+
+
+@bp.route("/signup/finish/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def finish_sign_up(token: str) -> Response | str | tuple[str, int]:
+    """The link mailed to a new address: with the password chosen on the form, it creates
+    the account and the organisation, and logs the person in."""
+    try:
+        pending = accounts.pending_sign_up(token)
+    except accounts.AccountError as error:
+        return render_template("accounts/sign_up_link.html", message=error.message), 400
+    form = FinishSignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.finish_sign_up(pending, form.password.data)
+        except accounts.WrongPasswordError as error:
+            form.password.errors.append(str(error.message))
+            return _finish_page(form, pending), 400
+        except accounts.AccountError as error:
+            return render_template("accounts/sign_up_link.html", message=error.message), 400
         login_user(user)
+        session.pop("sign_up_email", None)
         flash(
             _("Welcome. Your organisation is set up; start its first assessment here."), "success"
         )
-        return redirect(url_for("portfolio.organisations"))
+        return redirect(url_for(accounts.landing_endpoint(user)))
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/sign_up.html", form=form), status
+    return _finish_page(form, pending), status
 
 
 @bp.app_context_processor

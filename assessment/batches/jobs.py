@@ -1,12 +1,15 @@
-"""Background jobs with RQ on Redis: the reports of a batch, one job per report.
+"""Where a batch's reports are made: by RQ workers on Redis, or by the web process itself.
 
 ``dispatch`` hands a batch's reports to the queue named ``BATCH_QUEUE`` on ``REDIS_URL``.
 ``flask worker`` runs an RQ worker on that queue inside the app; every report is a job
 of its own, so several workers (on several machines sharing ``BATCH_DIR`` and the
 database) share a batch, and a report that fails is tried again ``BATCH_RETRIES`` times,
 ``BATCH_RETRY_INTERVALS`` seconds later. Without ``REDIS_URL`` (the newcomer's default)
-the same reports are made in the request that asks for them, which waits until they are
-all done: a second or two per report.
+the web process that is asked makes the same reports itself, with the same retries, in a
+thread of its own once the request is answered (``background``): the request returns at
+once and the batch's page follows the reports as they are made. A batch whose process
+died before it was finished is taken up again when it is next shown
+(``take_up_if_abandoned``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from rq import Callback, Queue, Retry, Worker, get_current_job
 from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
-from assessment.batches import service
+from assessment.batches import background, service
 from assessment.core import locales
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
@@ -57,6 +60,7 @@ class ReportAttemptFailedError(Exception):
 def init_jobs(app: Flask) -> None:
     if not app.config.get("BATCH_DIR"):
         app.config["BATCH_DIR"] = str(Path(app.instance_path) / "batches")
+    background.init_background(app)
     app.cli.add_command(worker_command)
 
 
@@ -71,16 +75,34 @@ def report_queue(connection: Redis) -> Queue:
 
 
 def dispatch(batch: ReportBatch) -> None:
-    """Start making the batch's reports: queued for the workers, or, without Redis, made
-    now (the request waits)."""
+    """Start making the batch's reports: queued for the workers, or, without Redis, handed
+    to this process's thread, which makes them after the request."""
     if not current_app.config.get("REDIS_URL"):
         batch.dispatched_at = utc_now()
         db.session.commit()
-        service.run_inline(batch, current_app.config["BATCH_RETRIES"])
+        if background.possible():
+            background.make(batch.id)
+        else:  # an in-memory database: no second thread may use it; the request waits
+            service.run_inline(batch, current_app.config["BATCH_RETRIES"])
         return
     enqueue(batch)
     batch.dispatched_at = utc_now()
     db.session.commit()
+
+
+def take_up_if_abandoned(batch: ReportBatch, *, is_finished: bool) -> None:
+    """Without Redis: a batch being shown that is unfinished, though started, and that no
+    process's thread holds any more (its process died: a restart) is made here, from
+    where it stopped. With Redis, abandoned jobs are the workers' business
+    (``record_abandoned_report``)."""
+    if (
+        is_finished
+        or batch.dispatched_at is None
+        or current_app.config.get("REDIS_URL")
+        or not background.possible()
+    ):
+        return
+    background.take_up_if_abandoned(batch.id)
 
 
 def enqueue(batch: ReportBatch) -> None:

@@ -2,13 +2,13 @@
 
 A batch has one item per submitted assessment of an organisation (never a respondent's
 own sheet) in its scope: one organisation, or every organisation of a portfolio. Each
-item is made by ``run_item``, in a worker (``assessment.batches.jobs``) or, without a queue, in
-the request. An item whose assessment is gone, or cannot be reported on, fails at once;
-one that fails for any other reason is tried again (``BATCH_RETRIES``) before it fails
-for good. Either way the rest of the batch goes on. A report that is stored and up to
-date (``reports/store.py``) is copied, not made again; one that is not is made and
-stored. PDFs are kept under ``BATCH_DIR`` (``instance/batches/<batch id>/``) until the
-zip is made from them.
+item is made by ``run_item``, in a worker (``assessment.batches.jobs``) or, without a
+queue, in a thread of the web process (``assessment.batches.background``). An item whose
+assessment is gone, or cannot be reported on, fails at once; one that fails for any
+other reason is tried again (``BATCH_RETRIES``) before it fails for good. Either way the
+rest of the batch goes on. A report that is stored and up to date (``reports/store.py``)
+is copied, not made again; one that is not is made and stored. PDFs are kept under
+``BATCH_DIR`` (``instance/batches/<batch id>/``) until the zip is made from them.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
     """Make one report of a batch, once, and record how it went.
 
     Returns RETRY when it failed but may be tried again: the caller tries again later
-    (a worker raises, so that RQ does; a request loops).
+    (a worker raises, so that RQ does; the web process's thread queues it again).
     """
     claimed = db.session.execute(
         update(ReportBatchItem)
@@ -269,7 +269,8 @@ def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
 
 
 def run_inline(batch: ReportBatch, retries: int) -> None:
-    """Make every report of the batch now, each tried up to ``retries`` more times."""
+    """Make every report of the batch now, each tried up to ``retries`` more times, at
+    once: only where no thread may make them (``background.possible``)."""
     for item_id in [item.id for item in batch.items]:
         for attempt in range(retries + 1):
             if run_item(item_id, last_attempt=attempt == retries) is not ItemOutcome.RETRY:
@@ -277,12 +278,12 @@ def run_inline(batch: ReportBatch, retries: int) -> None:
 
 
 def record_interrupted(item_id: int, *, last_attempt: bool) -> None:
-    """The process making a report died (killed, out of memory): it is tried again, or,
-    on its last attempt, fails."""
+    """The process making a report died (a work horse killed, out of memory; a worker or
+    web server restarted): it is tried again, or, on its last attempt, fails."""
     item = db.session.get(ReportBatchItem, item_id)
     if item is None or item.state in (ItemState.DONE, ItemState.FAILED):
         return
-    log.warning("batch report %s: the work horse died on attempt %d", item_id, item.attempts)
+    log.warning("batch report %s: its process died on attempt %d", item_id, item.attempts)
     if last_attempt:
         _finish(item_id, ItemState.FAILED, reason="interrupted")
     else:

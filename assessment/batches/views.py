@@ -1,9 +1,13 @@
 """Batches of reports: asking for them, watching them being made, downloading the zip.
 
-The pages that offer a batch (the portfolio, an organisation's page) post here; the
-batch's page shows its progress, updated by ``static/js/batch-progress.js`` from its JSON
-(or by reloading itself without JavaScript), and the zip once it is finished. Only the
-person who asked (while they still may) and admins see a batch; anyone else gets a 404.
+The pages that offer a batch (the portfolio, an organisation's page) post here and are
+answered at once, with the batch's page; its reports are made meanwhile, by workers or by
+a thread of the web server (``jobs.dispatch``). That page shows their progress, updated
+by ``static/js/batch-progress.js`` from its JSON (or by reloading itself without
+JavaScript), and the zip once it is finished. Showing an unfinished batch (the page, its
+JSON, the list) also takes it up when the server process making it died
+(``jobs.take_up_if_abandoned``). Only the person who asked (while they still may) and
+admins see a batch; anyone else gets a 404.
 """
 
 from __future__ import annotations
@@ -173,10 +177,13 @@ def index() -> str:
     """The batches the person asked for (an admin: everyone's), newest first, a page at a
     time, each with where its reports stand."""
     page = paginate(listing.batches_query(current_user), request.args)
+    rows = listing.batch_rows(page.items)
+    for row in rows:
+        jobs.take_up_if_abandoned(row.batch, is_finished=row.progress.is_finished)
     return render_template(
         "batches/index.html",
         page=page,
-        rows=listing.batch_rows(page.items),
+        rows=rows,
         state_labels=STATE_LABELS,
         language_names={
             language: dict(LANGUAGE_AUTONYMS)[locales.babel_locale(language)]
@@ -191,6 +198,7 @@ def index() -> str:
 def progress(batch_id: int) -> str:
     batch = _batch_to_see(batch_id)
     view = batch_view(batch)
+    jobs.take_up_if_abandoned(batch, is_finished=view.is_finished)
     if batch.organisation is not None:
         title = _("Reports of %(name)s", name=batch.organisation.name)
         back_url = url_for("history.organisation", organisation_id=batch.organisation.id)
@@ -216,7 +224,10 @@ def progress(batch_id: int) -> str:
 @bp.get("/batches/<int:batch_id>.json")
 @login_required
 def progress_json(batch_id: int) -> Response:
-    response = jsonify(asdict(batch_view(_batch_to_see(batch_id))))
+    batch = _batch_to_see(batch_id)
+    view = batch_view(batch)
+    jobs.take_up_if_abandoned(batch, is_finished=view.is_finished)
+    response = jsonify(asdict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 

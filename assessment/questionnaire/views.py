@@ -43,11 +43,24 @@ from assessment.questionnaire.forms import (
     make_dimension_form,
 )
 from assessment.questionnaire.results import build_results
-from assessment.reports.forms import prefilled_commentary_form
 from assessment.web.templating import current_locale
 
 bp = Blueprint("questionnaire", __name__)
 csrf.exempt(bp)  # checked per view below, so that an expired token never loses answers
+
+
+# The pages of a draft: the browser keeps none of them, so that going back after
+# submitting asks again and lands on the results rather than a live submit button.
+DRAFT_PAGES = frozenset(
+    {"questionnaire.organisation", "questionnaire.dimension", "questionnaire.review"}
+)
+
+
+@bp.after_request
+def keep_no_draft_page(response: Response) -> Response:
+    if request.endpoint in DRAFT_PAGES:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _to_results(token: str) -> Response:
@@ -319,7 +332,6 @@ def results(token: str) -> Response | str:
         **evidence.results_reading(assessment, questionnaire),
         crosswalks=current_library().crosswalks_for(questionnaire),
     )
-    may_comment = policy.can_write_commentary(current_user, assessment)
     commentary = assessment.commentary
     organisation = assessment.organisation
     return render_template(
@@ -330,10 +342,9 @@ def results(token: str) -> Response | str:
         )
         if organisation is not None and policy.can_view_organisation(current_user, organisation)
         else None,
-        may_comment=may_comment,
-        commentary_form=prefilled_commentary_form(questionnaire, current_locale(), commentary)
-        if may_comment
-        else None,
-        has_logo=bool(commentary and commentary.logo_file),
+        may_comment=policy.can_write_commentary(current_user, assessment),
+        has_commentary=bool(
+            commentary and (commentary.executive_summary or commentary.dimension_notes)
+        ),
         **page_context(assessment, questionnaire, token),
     )

@@ -22,12 +22,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from assessment import policy
+from assessment.core.content.schema import Questionnaire
 from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import csrf
+from assessment.models import Assessment
 from assessment.questionnaire.access import genuine_post, load
 from assessment.reports import ahead, store
 from assessment.reports import commentary as commentary_service
-from assessment.reports.forms import make_commentary_form, note_field_name
+from assessment.reports.forms import (
+    CommentaryFormBase,
+    make_commentary_form,
+    note_field_name,
+    prefilled_commentary_form,
+)
 from assessment.reports.sending import pdf_response
 from assessment.reports.service import (
     ReportNotReadyError,
@@ -91,30 +98,54 @@ def report_status(token: str) -> Response:
     return response
 
 
-@bp.post("/a/<token>/commentary")
-def save_commentary(token: str) -> Response:
+def _commentary_page(
+    token: str, assessment: Assessment, form: CommentaryFormBase, status: int = 200
+) -> tuple[str, int]:
+    return render_template(
+        "reports/commentary.html",
+        token=token,
+        assessment=assessment,
+        form=form,
+        has_logo=bool(assessment.commentary and assessment.commentary.logo_file),
+    ), status
+
+
+def _commentable(token: str) -> tuple[Assessment, Questionnaire]:
+    """The submitted assessment of ``token``, if the person may write its commentary."""
     assessment, questionnaire = load(token)
     if not assessment.is_submitted:
         raise ReportNotReadyError()
     if not policy.can_write_commentary(current_user, assessment):
         raise CommentaryNotAllowedError()
-    back = url_for("questionnaire.results", token=token) + "#report"
+    return assessment, questionnaire
+
+
+@bp.get("/a/<token>/commentary")
+def commentary(token: str) -> tuple[str, int]:
+    """The consultant's commentary and branding for the report, as saved."""
+    assessment, questionnaire = _commentable(token)
+    form = prefilled_commentary_form(questionnaire, current_locale(), assessment.commentary)
+    return _commentary_page(token, assessment, form)
+
+
+@bp.post("/a/<token>/commentary")
+def save_commentary(token: str) -> Response | tuple[str, int]:
+    """Save the commentary; a problem is shown at its field, with everything typed kept."""
+    assessment, questionnaire = _commentable(token)
     if "csrf_token" not in request.form:
         # Not the page's form (every commentary form carries its token): an unreadable body
         # reads as an empty form, and saving that would erase the commentary.
         abort(400)
+    form = make_commentary_form(questionnaire, current_locale())(meta={"csrf": False})
     if not genuine_post(request.form.get("csrf_token")):
+        form.validate()
         flash(
             _("Your session had expired, so the commentary was not saved. Save it again."),
             "warning",
         )
-        return redirect(back)
-    form = make_commentary_form(questionnaire, current_locale())(meta={"csrf": False})
+        return _commentary_page(token, assessment, form, 400)
     if not form.validate():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                flash(str(error), "error")
-        return redirect(back)
+        return _commentary_page(token, assessment, form, 400)
     upload = request.files.get("logo")
     logo = (
         upload.read(commentary_service.LOGO_MAX_BYTES + 1) if upload and upload.filename else None
@@ -136,10 +167,10 @@ def save_commentary(token: str) -> Response:
             remove_logo=bool(form.remove_logo.data),
         )
     except commentary_service.InvalidLogoError as error:
-        flash(_("Nothing was saved: %(reason)s", reason=error.message), "error")
-        return redirect(back)
+        form.logo.errors = [*form.logo.errors, str(error.message)]
+        return _commentary_page(token, assessment, form, 400)
     flash(_("The commentary is saved and will appear in the report."), "success")
-    return redirect(back)
+    return redirect(url_for("questionnaire.results", token=token) + "#report")
 
 
 @bp.get("/a/<token>/logo")

@@ -6,8 +6,9 @@ request carries that request's id: the caller's ``X-Request-ID`` when it is well
 else a new one, sent back in the response's ``X-Request-ID``. Without ``LOG_FORMAT``
 outside production, logging stays as Flask sets it up (the development default).
 
-Paths under ``/a/<token>``, ``/invitations/<token>`` and ``/password/reset/<token>`` hold
-capabilities: whoever has the path may use it, so logs show them masked.
+Paths under ``/a/<token>``, ``/invitations/<token>``, ``/password/reset/<token>`` and
+``/signup/finish/<token>`` hold capabilities: whoever has the path may use it, so logs
+show them masked.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 REQUEST_ID_HEADER = "X-Request-ID"
 WELL_FORMED_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-CAPABILITY_PATH = re.compile(r"^/(a|invitations|password/reset)/[^/]+")
+CAPABILITY_PATH = re.compile(r"^/(a|invitations|password/reset|signup/finish)/[^/]+")
 MASKED = "***"
 # The name of the one handler that writes the app's (and gunicorn's) logs; gunicorn's
 # configuration sets it up under this name before the app is loaded.

@@ -41,10 +41,12 @@
   }
 
   function updateProgress(body) {
-    var answered = document.querySelector("[data-progress-answered]");
-    var bar = document.querySelector("[data-progress-bar]");
-    if (answered) { answered.textContent = body.answered; }
-    if (bar) { bar.value = body.answered; }
+    document.querySelectorAll("[data-progress-answered]").forEach(function (answered) {
+      answered.textContent = body.answered;
+    });
+    document.querySelectorAll("[data-progress-bar]").forEach(function (bar) {
+      bar.value = body.answered;
+    });
     Object.keys(body.dimensions || {}).forEach(function (id) {
       var count = document.querySelector('[data-progress-dimension="' + id + '"]');
       if (count) { count.textContent = count.textContent.replace(/^\d+/, body.dimensions[id]); }

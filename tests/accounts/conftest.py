@@ -1,4 +1,8 @@
-"""People of an organisation: Acme with its owner, and helpers to log in and post forms."""
+"""People of an organisation: Acme with its owner, and helpers to log in, post forms and
+read the e-mails the app sends (without a mail server, it writes them to its log)."""
+
+import logging
+import re
 
 import pytest
 
@@ -23,6 +27,29 @@ def log_in(client, email, password=PASSWORD, next_path=None):
 def post(client, page_path, post_path, data=None, headers=ENGLISH):
     token = form_token(client.get(page_path, headers=headers).get_data(as_text=True))
     return client.post(post_path, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+
+def mails_to(caplog, address):
+    """Every e-mail the app wrote to its log for ``address``, oldest first: subject and body.
+    (The test needs ``caplog.set_level(logging.INFO, logger="assessment.mail")``.)"""
+    return [
+        record.getMessage().split(": ", 1)[1]
+        for record in caplog.records
+        if record.name == "assessment.mail"
+        and record.getMessage().startswith(f"mail to {address}: ")
+    ]
+
+
+def link_in(mail, path):
+    """The site-relative link to ``path``... in an e-mail's text."""
+    return re.search(rf"http://localhost({re.escape(path)}\S+)", mail)[1]
+
+
+@pytest.fixture
+def mail_log(caplog):
+    """The e-mails the app writes to its log, read with ``mails_to``."""
+    caplog.set_level(logging.INFO, logger="assessment.mail")
+    return caplog
 
 
 def send_invitation(client, organisation, email, purpose, headers=ENGLISH):

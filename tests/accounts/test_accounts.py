@@ -9,6 +9,7 @@ import pytest
 from assessment.accounts import service as accounts
 from assessment.extensions import db
 from assessment.models import User
+from tests.accounts.conftest import PASSWORD as OWNER_PASSWORD
 from tests.conftest import form_token
 
 PASSWORD = "correct horse battery"
@@ -59,7 +60,39 @@ def test_a_deactivated_account_cannot_log_in(app, client, user):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
 def test_next_never_leads_off_site(client, user, target):
     response = log_in(client, "ada@example.com", PASSWORD, next_path=target)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/portfolio"  # where a consultant lands
+
+
+@pytest.mark.parametrize(
+    ("role", "landing", "heading"),
+    [
+        ("admin", "/admin/users", "Accounts"),
+        ("consultant", "/portfolio", "Client portfolio"),
+        ("member", "/organisations", "You do not belong to an organisation yet."),
+    ],
+)
+def test_after_logging_in_each_role_lands_on_its_own_page(app, client, role, landing, heading):
+    with app.app_context():
+        accounts.create_user("someone@example.com", PASSWORD, role=role)
+    response = log_in(client, "someone@example.com", PASSWORD)
+    assert response.headers["Location"] == landing
+    page = client.get(landing, headers=ENGLISH)
+    assert page.status_code == 200
+    assert heading in page.get_data(as_text=True)
+
+
+def test_an_owner_lands_on_their_organisations(client, organisation):
+    response = log_in(client, "owner@acme.example", OWNER_PASSWORD)
+    assert response.headers["Location"] == "/organisations"
+    page = client.get("/organisations", headers=ENGLISH).get_data(as_text=True)
+    assert "Acme &lt;b&gt;Precision&lt;/b&gt;" in page
+
+
+def test_a_safe_next_still_decides_where_an_administrator_goes(app, client):
+    with app.app_context():
+        accounts.create_user("boss@example.com", PASSWORD, role="admin")
+    response = log_in(client, "boss@example.com", PASSWORD, next_path="/organisations")
+    assert response.headers["Location"] == "/organisations"
 
 
 def test_log_out_needs_a_form_post(client, user):

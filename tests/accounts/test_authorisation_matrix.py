@@ -79,6 +79,9 @@ EXPECTED = {
     ("POST", "accounts.forgot_password"): every(200),
     ("GET", "accounts.sign_up"): every(200),
     ("POST", "accounts.sign_up"): every(400),  # an empty form comes back with its errors
+    ("GET", "accounts.sign_up_sent"): every(200),  # "check your e-mail"
+    ("GET", "accounts.finish_sign_up"): every(400),  # a made-up token
+    ("POST", "accounts.finish_sign_up"): every(400),
     ("GET", "portfolio.organisations"): only(ACTORS[1:], 200, login_or(200)),
     ("GET", "accounts.reset_password"): every(400),  # a made-up token
     ("POST", "accounts.reset_password"): every(400),
@@ -113,6 +116,7 @@ EXPECTED = {
     ("GET", "questionnaire.results"): every(200),
     ("GET", "reports.download"): every(200),
     ("GET", "reports.report_status"): every(200),  # whether a report being made is ready
+    ("GET", "reports.commentary"): only(COMMENTATORS_OF_A, 200, lambda actor: 403),
     ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
     ("GET", "reports.logo"): every(404),  # no logo uploaded
     # Target levels: seen by everyone who may see A, set by its managers.
@@ -205,6 +209,11 @@ EXPECTED = {
     ("GET", "health.readiness"): every(503),
 }
 LOGIN_FIRST = {"people.accept", "people.claim"}
+# Signed links of accounts: a made-up one is a 400 with what to do, not a 404.
+SIGNED_LINKS = {
+    "accounts.reset_password": "/password/reset/made-up",
+    "accounts.finish_sign_up": "/signup/finish/made-up",
+}
 
 
 @pytest.fixture
@@ -387,9 +396,7 @@ def test_each_person_gets_exactly_the_expected_status_everywhere(app, world, act
     for method, endpoint, rule in sorted(routes(app), key=lambda r: (r[1], r[0])):
         if endpoint == "accounts.logout":
             continue  # tested last: it ends the session
-        path = url_for_rule(rule, world)
-        if endpoint == "accounts.reset_password":
-            path = "/password/reset/made-up"
+        path = SIGNED_LINKS.get(endpoint) or url_for_rule(rule, world)
         status = request(client, method, path).status_code
         if status != EXPECTED[(method, endpoint)][actor]:
             wrong.append(
@@ -405,7 +412,7 @@ def test_a_wrong_link_is_a_404_for_everyone(app, world, actor):
     client = client_for(app, actor)
     wrong_invitation = world["invitation_token"][:-6] + "AAAAAA"
     for method, endpoint, rule in routes(app):
-        if "token" not in rule.arguments or endpoint == "accounts.reset_password":
+        if "token" not in rule.arguments or endpoint in SIGNED_LINKS:
             continue
         path = url_for_rule(rule, world, "not-" + world["token"][4:], wrong_invitation)
         expected = 302 if actor == "anonymous" and endpoint in LOGIN_FIRST else 404

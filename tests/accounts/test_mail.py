@@ -160,3 +160,38 @@ def test_a_name_with_a_line_break_still_makes_a_one_line_subject(
     send_invitation(owner, organisation, "li.lei@acme.example", "join:respondent")
     _recipients, message, _body = inbox.only()
     assert message["Subject"] == "Invitation to Acme Precision"
+
+
+def send_sign_up(client, email):
+    fields = {
+        "name": "Chen Li",
+        "email": email,
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "organisation": "Pearl River Motors",
+        "industry": "discrete_manufacturing",
+        "size_band": "large",
+    }
+    return post(client, "/signup", "/signup", fields)
+
+
+def test_sign_up_mails_a_new_address_its_link_and_an_account_holder_a_warning(mail_app, inbox):
+    with mail_app.app_context():
+        accounts.create_user("ada@example.com", "the holder's own password")
+    client = mail_app.test_client()
+    assert send_sign_up(client, "ada@example.com").headers["Location"] == "/signup/sent"
+    assert send_sign_up(client, "chen@example.com").headers["Location"] == "/signup/sent"
+
+    (holder_to, holder, holder_body), (new_to, new, new_body) = (
+        (to, message, message.get_content()) for to, message in inbox.messages
+    )
+    assert holder_to == ["ada@example.com"]
+    assert holder["Subject"] == "Someone tried to sign up with your address"
+    assert "http://localhost/login" in holder_body
+    assert re.search(r"http://localhost/password/reset/\S+", holder_body)
+    assert new_to == ["chen@example.com"]
+    assert new["Subject"] == "Finish signing up"
+    link = re.search(r"http://localhost(/signup/finish/\S+)", new_body)[1]
+    done = post(client, link, link, {"password": PASSWORD})
+    assert done.headers["Location"] == "/organisations"
+    assert log_in(mail_app.test_client(), "chen@example.com").status_code == 302

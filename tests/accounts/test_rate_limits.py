@@ -1,4 +1,5 @@
-"""Log-in and password-reset attempts are limited per address, with a clear 429."""
+"""Log-in, password-reset and sign-up attempts are limited per client address, sign-ups
+also per e-mail address, with a clear 429."""
 
 import secrets
 
@@ -6,11 +7,13 @@ import pytest
 import redis
 
 from assessment import create_app
+from assessment.accounts import service as accounts
 from assessment.config import TestingConfig
 from assessment.extensions import db
 from tests.conftest import REDIS_URL, form_token, require_redis
 
 ENGLISH = {"Accept-Language": "en"}
+SIGN_UP_PASSWORD = "a long enough password"
 
 
 def attempt_logins(client, count):
@@ -41,6 +44,54 @@ def test_password_reset_requests_are_limited(client):
             "/password/forgot", data={"csrf_token": form_token(page), "email": "x@example.com"}
         ).status_code
         for _ in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def ask_to_sign_up(app, email, client_address, password=SIGN_UP_PASSWORD):
+    """The sign-up form, filled in and sent from a browser at ``client_address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = client_address
+    page = client.get("/signup", headers=ENGLISH).get_data(as_text=True)
+    return client.post(
+        "/signup",
+        data={
+            "csrf_token": form_token(page),
+            "name": "Chen Li",
+            "email": email,
+            "password": password,
+            "confirm": password,
+            "organisation": "Pearl River Motors",
+            "industry": "discrete_manufacturing",
+            "size_band": "large",
+        },
+        headers=ENGLISH,
+    )
+
+
+@pytest.mark.parametrize("has_account", [False, True])
+def test_sign_ups_for_one_e_mail_address_are_limited_from_any_client_address(app, has_account):
+    """Three e-mails an hour to one address, wherever the forms come from; the same
+    whether or not the address has an account, so the limit tells nothing either."""
+    if has_account:
+        with app.app_context():
+            accounts.create_user("chen@example.com", "the holder's own password")
+    responses = [ask_to_sign_up(app, "Chen@example.com", f"10.9.0.{n}") for n in range(1, 5)]
+    assert [r.status_code for r in responses] == [302, 302, 302, 429]
+    assert "Too many requests. Please wait a minute" in responses[3].get_data(as_text=True)
+    assert ask_to_sign_up(app, "li@example.com", "10.9.0.4").status_code == 302
+
+
+def test_a_sign_up_form_sent_back_with_its_errors_does_not_count_against_the_address(app):
+    refused = [ask_to_sign_up(app, "chen@example.com", "10.9.1.1", "short") for _ in range(3)]
+    assert [r.status_code for r in refused] == [400] * 3
+    taken = [ask_to_sign_up(app, "chen@example.com", f"10.9.1.{n}") for n in range(2, 6)]
+    assert [r.status_code for r in taken] == [302, 302, 302, 429]
+
+
+def test_sign_ups_from_one_client_address_are_limited_whatever_the_e_mail_address(app):
+    statuses = [
+        ask_to_sign_up(app, f"person{n}@example.com", "10.9.2.1").status_code for n in range(6)
     ]
     assert statuses == [302] * 5 + [429]
 

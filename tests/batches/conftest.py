@@ -1,5 +1,8 @@
 """A small world for batches of reports (two clients with one submitted assessment each),
-and, for the worker tests, an app on a database and a Redis a separate process can share.
+on an app whose database a second thread, or a separate process, can open (as the
+newcomer's SQLite file can): without Redis its batches are made by a thread of the web
+process, after the request; and, for the worker tests, an app on that database and a
+Redis a worker process can share.
 """
 
 import io
@@ -17,6 +20,7 @@ from sqlalchemy import select
 
 from assessment import create_app
 from assessment.accounts import service as accounts
+from assessment.batches import background
 from assessment.config import ROOT, TestingConfig
 from assessment.content.registry import current_library
 from assessment.extensions import db
@@ -96,6 +100,35 @@ def build_world(app):
         }
 
 
+def testing_settings():
+    return {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
+
+
+@pytest.fixture
+def app(_fresh_schema, tmp_path):
+    """The app as a newcomer runs it (no Redis), on a database another thread can use
+    with a connection of its own: an SQLite file, or the server under test. (On the
+    suite's in-memory SQLite database batches are made in the request instead.)"""
+    app = create_app(
+        {
+            **testing_settings(),
+            "SQLALCHEMY_DATABASE_URI": shared_database_url(tmp_path),
+            "BATCH_DIR": str(tmp_path / "batches"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    reports_made(app)  # nothing left running while the database is emptied
+    empty_database(app)
+
+
+def reports_made(app, timeout=300):
+    """Wait until the web process's thread has made every report it was handed."""
+    assert background.wait_until_idle(app, timeout), f"reports still being made after {timeout} s"
+
+
 @pytest.fixture
 def world(app):
     return build_world(app)
@@ -148,10 +181,9 @@ def redis_app(_fresh_schema, tmp_path):
     require_redis(REDIS_URL)
     connection = redis.Redis.from_url(REDIS_URL)
     connection.flushdb()
-    settings = {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
     app = create_app(
         {
-            **settings,
+            **testing_settings(),
             "SQLALCHEMY_DATABASE_URI": shared_database_url(tmp_path),
             "REDIS_URL": REDIS_URL,
             "BATCH_QUEUE": "test-batches",
@@ -199,3 +231,41 @@ def run_worker(app, timeout=300):
 def organisation_names(app):
     with app.app_context():
         return set(db.session.execute(select(Organisation.name)).scalars())
+
+
+# A web server process of its own, as another gunicorn worker or the server before a
+# restart: it starts making the batch whose id it is given, then lives until killed.
+SERVER_MAKING_A_BATCH = """
+import sys, time
+from assessment import create_app
+from assessment.batches import jobs
+from assessment.extensions import db
+from assessment.models import ReportBatch
+
+app = create_app()
+with app.app_context():
+    jobs.dispatch(db.session.get(ReportBatch, int(sys.argv[1])))
+time.sleep(600)
+"""
+
+
+def server_making(app, batch_id, log_path):
+    """A process of its own on the app's database and folders that makes the batch in its
+    thread; its output goes to ``log_path``."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ASSESSMENT_BATCH_DIR": app.config["BATCH_DIR"],
+        "ASSESSMENT_UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        "SECRET_KEY": TestingConfig.SECRET_KEY,
+    }
+    for name in ("APP_ENV", "REDIS_URL"):
+        environment.pop(name, None)
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", SERVER_MAKING_A_BATCH, str(batch_id)],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )

@@ -1,18 +1,23 @@
-"""Batches of reports without Redis: made in the request, the same items and zip."""
+"""Batches of reports without Redis: the request is answered at once, and a thread of the
+web process makes the same reports after it, with the same retries and zip."""
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from assessment import create_app
 from assessment.batches import jobs, service
+from assessment.config import TestingConfig
 from assessment.extensions import db
 from assessment.models import (
     Assessment,
     AuditEvent,
     Organisation,
     ReportBatch,
+    ReportBatchItem,
     StoredReport,
     User,
 )
@@ -21,8 +26,10 @@ from tests.batches.conftest import (
     BETA,
     ENGLISH,
     ask_for_batch,
+    build_world,
     client_as,
     download_zip,
+    reports_made,
     submitted_assessment,
 )
 from tests.conftest import form_token
@@ -35,13 +42,46 @@ def batch_path(response):
     return location
 
 
-def test_without_redis_a_portfolio_batch_is_made_in_the_request_and_zipped(app, world):
-    client = client_as(app, "consultant")
-    path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+def progress(client, path):
+    return client.get(f"{path}.json", headers=ENGLISH).get_json()
 
-    progress = client.get(f"{path}.json", headers=ENGLISH).get_json()
-    assert progress["state"] == "done"
-    assert (progress["total"], progress["done"], progress["failed"]) == (2, 2, 0)
+
+def follow(client, paths, timeout=300):
+    """Poll the batches' JSON, as their pages do, until all are finished; every reading."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while True:
+        now = [progress(client, path) for path in paths]
+        seen.append(now)
+        if all(batch["is_finished"] for batch in now):
+            return seen
+        assert time.monotonic() < deadline, now
+        time.sleep(0.05)
+
+
+def test_without_redis_the_request_is_answered_before_the_reports_are_made(app, world):
+    client = client_as(app, "consultant")
+    asked = time.monotonic()
+    path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    answered = time.monotonic() - asked
+
+    # The batch's page comes at once, the reports still to make; it follows them.
+    first = progress(client, path)
+    assert first["state"] in ("queued", "running")
+    assert first["finished"] < first["total"] == 2
+    page = client.get(path, headers=ENGLISH).get_data(as_text=True)
+    assert re.search(r'<progress max="2" value="[01]"', page)
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert "js/batch-progress.js" in page
+    assert "could not be reached" not in page  # started: nothing to try again
+
+    seen = follow(client, [path])
+    made = time.monotonic() - asked
+    assert answered < made
+    finished_counts = [batch["finished"] for [batch] in seen]
+    assert finished_counts == sorted(finished_counts)  # never goes back
+    assert seen[-1][0]["state"] == "done"
+    assert (seen[-1][0]["done"], seen[-1][0]["failed"]) == (2, 0)
     page = client.get(path, headers=ENGLISH).get_data(as_text=True)
     assert "All reports are ready" in page
     assert "Download 2 reports (zip)" in page
@@ -61,10 +101,59 @@ def test_without_redis_a_portfolio_batch_is_made_in_the_request_and_zipped(app, 
     assert "Executive summary" in pdfs[alpha]  # the English report
 
 
+def test_batches_asked_for_together_take_turns_one_report_at_a_time(app, world):
+    """Several consultants pressing the button at once (here: one, twice) do not start
+    several renders at once: the second batch waits until the first is made."""
+    client = client_as(app, "consultant")
+    first = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    second = batch_path(ask_for_batch(client, "/portfolio/reports", "zh-CN"))
+    running_at_once, seen = [], []
+    deadline = time.monotonic() + 300
+    while not seen or not all(batch["is_finished"] for batch in seen[-1]):
+        assert time.monotonic() < deadline, seen[-1]
+        with app.app_context():
+            running = select(func.count()).where(ReportBatchItem.state == "running")
+            running_at_once.append(db.session.execute(running).scalar_one())
+        # The second read first: once it has started, the first must have finished.
+        later = progress(client, second)
+        seen.append([progress(client, first), later])
+        time.sleep(0.02)
+
+    assert max(running_at_once) == 1
+    assert seen[0][1]["state"] == "queued"  # "Waiting for a worker"
+    for earlier, later in seen:
+        if later["state"] != "queued":
+            assert earlier["is_finished"], (earlier, later)
+    assert [batch["state"] for batch in seen[-1]] == ["done", "done"]
+
+
+def test_on_an_in_memory_database_the_reports_are_made_in_the_request(tmp_path):
+    """No second thread may use an in-memory SQLite database (one connection for the
+    whole process): there the request waits for the reports, as it used to."""
+    app = create_app(
+        {
+            **{key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()},
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "BATCH_DIR": str(tmp_path / "batches"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    world = build_world(app)
+    client = client_as(app, "owner")
+    page = f"/organisations/{world['alpha']}"
+    path = batch_path(ask_for_batch(client, f"{page}/reports", "en", page))
+    assert progress(client, path)["state"] == "done"
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_an_organisation_batch_has_only_its_submitted_assessments(app, world):
     client = client_as(app, "owner")
     page = f"/organisations/{world['alpha']}"
     path = batch_path(ask_for_batch(client, f"{page}/reports", "zh-CN", page))
+    reports_made(app)
     pdfs, _others = download_zip(client, f"{path}/reports.zip")
     assert len(pdfs) == 1  # not the draft
     [(name, text)] = pdfs.items()
@@ -77,6 +166,7 @@ def test_an_organisation_batch_has_only_its_submitted_assessments(app, world):
 def test_each_report_of_a_batch_is_in_the_audit_trail_as_asked_for_by_its_requester(app, world):
     client = client_as(app, "consultant")
     batch_path(ask_for_batch(client, f"/organisations/{world['beta']}/reports", "en"))
+    reports_made(app)
     with app.app_context():
         events = db.session.execute(
             select(AuditEvent).where(AuditEvent.action == "report.generated")
@@ -95,12 +185,13 @@ def test_a_deleted_assessment_fails_at_once_with_a_clear_message_and_the_rest_is
         db.session.commit()
         jobs.dispatch(batch)
         batch_id = batch.id
+    reports_made(app)
 
     client = client_as(app, "consultant")
-    progress = client.get(f"/batches/{batch_id}.json", headers=ENGLISH).get_json()
-    assert progress["state"] == "partly_failed"
-    assert (progress["done"], progress["failed"]) == (1, 1)
-    [failure] = progress["failures"]
+    now = progress(client, f"/batches/{batch_id}")
+    assert now["state"] == "partly_failed"
+    assert (now["done"], now["failed"]) == (1, 1)
+    [failure] = now["failures"]
     assert failure["file_name"].startswith("Beta-Logistics-")
     assert failure["message"] == (
         "The assessment was deleted after the reports were asked for. Tried 1 time."
@@ -116,8 +207,12 @@ def test_a_deleted_assessment_fails_at_once_with_a_clear_message_and_the_rest_is
     }
 
 
-def test_a_report_that_cannot_be_saved_is_tried_again_then_fails_with_a_clear_message(app, world):
-    """The batch's folder cannot be made (a file is in its way): each attempt fails."""
+def test_a_report_that_cannot_be_saved_is_tried_again_later_then_fails_with_a_clear_message(
+    app, world
+):
+    """The batch's folder cannot be made (a file is in its way): each attempt fails. Each
+    retry waits its interval, the report shown as still being made meanwhile."""
+    app.config["BATCH_RETRY_INTERVALS"] = (1,)  # 1 s before each of the two retries
     with app.test_request_context():
         consultant = db.session.get(User, world["consultant_id"])
         organisation = db.session.get(Organisation, world["beta"])
@@ -125,16 +220,21 @@ def test_a_report_that_cannot_be_saved_is_tried_again_then_fails_with_a_clear_me
         batches = Path(app.config["BATCH_DIR"])
         batches.mkdir()
         (batches / str(batch.id)).write_text("in the way")
+        asked = time.monotonic()
         jobs.dispatch(batch)
         batch_id = batch.id
 
     client = client_as(app, "consultant")
-    progress = client.get(f"/batches/{batch_id}.json", headers=ENGLISH).get_json()
-    assert progress["state"] == "failed"
-    assert progress["failures"][0]["message"] == (
+    [[waiting], *_rest] = follow(client, [f"/batches/{batch_id}"])
+    assert not waiting["is_finished"]
+    assert waiting["failures"] == []  # not failed for good: to be tried again
+    assert time.monotonic() - asked >= 2  # two intervals of 1 s
+    now = progress(client, f"/batches/{batch_id}")
+    assert now["state"] == "failed"
+    assert now["failures"][0]["message"] == (
         "The report could not be saved on the server. Tried 3 times."
     )
-    assert progress["zip_url"] is None
+    assert now["zip_url"] is None
     page = client.get(f"/batches/{batch_id}", headers=ENGLISH).get_data(as_text=True)
     assert "Finished; no report could be made" in page
     assert "reports.zip" not in page
@@ -246,6 +346,7 @@ def test_purge_removes_old_batches_with_their_files_and_keeps_recent_ones(app, w
     client = client_as(app, "consultant")
     old = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
     recent = batch_path(ask_for_batch(client, "/portfolio/reports", "zh-CN"))
+    reports_made(app)
     with client.get(f"{old}/reports.zip") as download:
         assert download.status_code == 200
     old_folder = asked_days_ago(app, old, 31)
@@ -286,6 +387,7 @@ def test_purge_removes_old_batches_with_their_files_and_keeps_recent_ones(app, w
 def test_purge_takes_the_age_in_days_and_refuses_anything_else(app, world, runner):
     client = client_as(app, "consultant")
     path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    reports_made(app)
     folder = asked_days_ago(app, path, 3)
     refused = runner.invoke(args=["batches", "purge", "--older-than", "a week"])
     assert refused.exit_code == 2
@@ -311,6 +413,7 @@ def test_a_batch_copies_the_stored_reports_and_makes_only_the_missing_ones(app, 
     written = alpha_file.stat().st_mtime_ns
 
     path = batch_path(ask_for_batch(client, "/portfolio/reports", "en"))
+    reports_made(app)
 
     assert alpha_file.stat().st_mtime_ns == written  # not made again
     with app.app_context():

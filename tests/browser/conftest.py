@@ -5,7 +5,7 @@ import shutil
 import threading
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -33,22 +33,27 @@ def live_server(app):
         yield url
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -82,6 +87,10 @@ class Interface:
     def __call__(self, message, **variables):
         with self.app.test_request_context(), force_locale(self.locale):
             return gettext(message, **variables)
+
+    def plural(self, singular, plural, num, **variables):
+        with self.app.test_request_context(), force_locale(self.locale):
+            return ngettext(singular, plural, num, **variables)
 
 
 def log_in(page, live_server, email, password):

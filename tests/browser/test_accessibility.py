@@ -127,8 +127,10 @@ def visit_as_consultant(page, live_server, check, results_token, organisation_id
     expect(page.locator(".evidence-form").first).to_be_visible()
     check("evidence page, one answer's review open")
     page.goto(f"{live_server}/a/{results_token}/results")
-    page.locator(".commentary-editor summary").click()
-    check("results page, the consultant's commentary form open")
+    check("results page, as the consultant")
+    page.locator(".results-header a[href$='/commentary']").click()
+    expect(page.locator("#executive_summary")).to_be_visible()
+    check("report commentary page")
 
 
 def visit_as_admin(page, live_server, check):
@@ -160,5 +162,5 @@ def test_main_pages_have_no_accessibility_violations(live_server, browser, demo_
             page.context.close()
 
     failing = {name: found_here for name, found_here in found.items() if found_here}
-    assert len(found) == len(LOCALES) * 17  # every page was checked
+    assert len(found) == len(LOCALES) * 18  # every page was checked
     assert not failing, "\n" + describe(failing)

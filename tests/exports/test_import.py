@@ -83,6 +83,20 @@ def test_the_review_page_offers_the_import(draft):
     assert 'name="answers_file"' in page
 
 
+def test_the_import_is_explained_in_a_respondents_words_after_the_submit_panel(draft):
+    page = page_text(draft.get(f"/a/{draft.token}/review"))
+    assert "flask" not in page  # no command a plant manager never sees
+    panel = page[page.index('id="import"') :]
+    assert page.index('id="import"') > page.index("Submit the assessment")
+    assert "downloaded above, or prepared by your consultant" in panel
+    assert '<details class="panel import-panel" id="import">' in page  # closed until wanted
+
+
+def test_a_file_with_problems_comes_back_with_the_import_open(draft):
+    page = page_text(upload(draft, b"{not json"))
+    assert '<details class="panel import-panel" id="import" open>' in page
+
+
 def test_a_valid_file_sets_its_answers_and_keeps_the_others_and_the_comments(
     app, draft, questionnaire
 ):

@@ -142,3 +142,25 @@ def test_an_assessment_of_another_organisation_cannot_be_compared(app, consultan
         headers=ENGLISH,
     )
     assert response.status_code == 404
+
+
+def test_a_dimension_where_every_question_moved_says_so_in_words(app, consultant):
+    organisation_id, _submitted = first_organisation(app)
+    page = consultant.get(f"/organisations/{organisation_id}/compare", headers=ENGLISH).get_data(
+        as_text=True
+    )
+    sections = page.split('<section class="panel" id="dimension-')[1:]
+    every_one_moved = [s for s in sections if "Every question of this dimension moved." in s]
+    assert every_one_moved  # the demo's newest two assessments have such a dimension
+    assert "0 questions did not change" not in page
+    for section in every_one_moved:
+        assert not re.search(r"\d+ questions? did not change", section)
+
+
+def test_the_breadcrumb_leads_a_consultant_to_the_client_portfolio(app, consultant):
+    organisation_id, _submitted = first_organisation(app)
+    for path in (f"/organisations/{organisation_id}", f"/organisations/{organisation_id}/people"):
+        page = consultant.get(path, headers=ENGLISH).get_data(as_text=True)
+        eyebrow = page.split('<p class="eyebrow">', 1)[1].split("</p>", 1)[0]
+        assert eyebrow == '<a href="/portfolio">Client portfolio</a>'
+        assert "Your organisations" not in page

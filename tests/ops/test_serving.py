@@ -38,6 +38,8 @@ def json_log():
         (f"/a/{TOKEN}/dimension/model", "/a/***/dimension/model"),
         (f"/invitations/{TOKEN}/accept", "/invitations/***/accept"),
         (f"/password/reset/{TOKEN}", "/password/reset/***"),
+        (f"/signup/finish/{TOKEN}", "/signup/finish/***"),
+        ("/signup/sent", "/signup/sent"),
         ("/organisations/3/people", "/organisations/3/people"),
         ("/api/v1/assessments/14", "/api/v1/assessments/14"),
     ],

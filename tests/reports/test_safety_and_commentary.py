@@ -1,5 +1,6 @@
 """Reports fetch nothing from outside; commentary and logos are text and safe images."""
 
+import html
 import io
 import re
 import struct
@@ -78,7 +79,7 @@ def test_rendering_html_with_outside_references_fetches_none_of_them():
 
 
 def save_commentary(client, token, data, files=None):
-    page = client.get(f"/a/{token}/results", headers={"Accept-Language": "en"}).get_data(
+    page = client.get(f"/a/{token}/commentary", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
     uploads = {
@@ -113,7 +114,7 @@ def test_commentary_appears_in_the_report_as_text_never_as_markup(
         },
     )
     assert response.status_code == 302
-    page = client.get(f"/a/{token}/results", headers={"Accept-Language": "en"}).get_data(
+    page = client.get(f"/a/{token}/commentary", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in page
@@ -194,15 +195,18 @@ def test_unsafe_or_wrong_logos_are_refused_and_nothing_is_saved(
     response = save_commentary(
         client,
         token,
-        {"firm_name": "Should not be saved"},
+        {"executive_summary": "A long summary, typed once", "firm_name": "Not saved yet"},
         {"logo": (io.BytesIO(content), "logo.svg")},
     )
-    assert response.status_code == 302
-    page = client.get(f"/a/{token}/results", headers={"Accept-Language": "en"}).get_data(
-        as_text=True
-    )
-    assert message in page
-    assert "Should not be saved" not in page
+    # The page comes back with the problem at the logo and everything typed still there.
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    logo_field = page[page.index('for="logo"') :]
+    assert message in logo_field[: logo_field.index("</div>")]
+    assert "A long summary, typed once</textarea>" in page
+    assert 'value="Not saved yet"' in page
+    saved = client.get(f"/a/{token}/commentary", headers={"Accept-Language": "en"})
+    assert "Not saved yet" not in saved.get_data(as_text=True)
     assert client.get(f"/a/{token}/logo").status_code == 404
 
 
@@ -242,7 +246,9 @@ def test_only_the_clients_consultants_may_write_commentary(app, client, demo):
     page = client.get(f"/a/{token}/results", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert "Consultant commentary and branding" not in page  # a link holder: no editor
+    assert f"/a/{token}/commentary" not in page  # a link holder: no way to the editor
+    response = client.get(f"/a/{token}/commentary", headers={"Accept-Language": "en"})
+    assert response.status_code == 403
     response = client.post(
         f"/a/{token}/commentary",
         data={"csrf_token": form_token(page), "executive_summary": "forged"},
