@@ -15,7 +15,7 @@ from assessment.exports.service import MIME_TYPES, ExportFile, file_name_part
 from assessment.extensions import db
 from assessment.models import Organisation, Target
 from assessment.plans import service as plans
-from assessment.plans.labels import outcome_label, status_label
+from assessment.plans.labels import outcome_label, quarter_label, status_label
 from assessment.plans.roadmap import Plan, plan_of
 
 FORMATS = ("csv", "xlsx")
@@ -78,7 +78,6 @@ def action_table(plan: Plan, targets: dict[tuple[str, str], Target], locale: str
         action = view.action
         target = targets.get((action.dimension_id or "", "")) if action.dimension_id else None
         question = view.question
-        quarter = quarter_of(action.due_on) if action.due_on else None
         rows.append(
             [
                 number,
@@ -92,7 +91,7 @@ def action_table(plan: Plan, targets: dict[tuple[str, str], Target], locale: str
                 else None,
                 action.owner or None,
                 action.due_on,
-                f"{quarter.year} Q{quarter.number}" if quarter else None,
+                quarter_label(quarter_of(action.due_on)) if action.due_on else None,
                 status_label(action.status),
                 action.done_on,
                 action.note or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from assessment.core.roadmap import Outcome
+from assessment.core.roadmap import Outcome, Quarter
 from assessment.models import ActionStatus
 from assessment.plans.roadmap import ActionView
 
@@ -16,6 +16,13 @@ def status_label(status: str) -> str:
         ActionStatus.DOING: _("Doing"),
         ActionStatus.DONE: _("Done"),
     }[ActionStatus(status)]
+
+
+def quarter_label(quarter: Quarter | None) -> str:
+    """A due quarter as people write it ("2027 Q3", "2027年第3季度"), or that none is set."""
+    if quarter is None:
+        return _("No date set")
+    return _("%(year)s Q%(number)s", year=quarter.year, number=quarter.number)
 
 
 def outcome_label(view: ActionView) -> str:

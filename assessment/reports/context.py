@@ -259,9 +259,7 @@ def _roadmap(assessment: Assessment, library: ContentLibrary, locale: str) -> Ro
     numbered = list(enumerate(plan.actions, start=1))
     quarters = tuple(
         RoadmapQuarter(
-            title=_("%(year)s Q%(number)s", year=quarter.year, number=quarter.number)
-            if quarter
-            else _("No date set"),
+            title=labels.quarter_label(quarter),
             lines=tuple(line(number, view) for number, view in group),
         )
         for quarter, group in by_quarter(numbered, lambda item: item[1].action.due_on)

@@ -333,6 +333,7 @@ def test_the_plan_downloads_as_csv_and_xlsx_in_either_language(app, client, orga
     actions, targets = workbook.worksheets
     assert actions["B1"].value == "行动"
     assert actions["K2"].value == "计划中"
+    assert actions["J2"].value == "2027年第3季度"  # the due quarter as the report writes it
     assert [row[2] for row in targets.iter_rows(min_row=2, values_only=True)] == [5]
     assert client.get(f"{plan_url(organisation_id)}.pdf").status_code == 404
     assert client.get(f"{plan_url(organisation_id)}.csv?lang=fr").status_code == 400
