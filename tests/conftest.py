@@ -10,6 +10,7 @@ from sqlalchemy import event, select, text
 
 from assessment import create_app
 from assessment.accounts import service as accounts
+from assessment.batches import background
 from assessment.config import TestingConfig
 from assessment.extensions import db
 from assessment.models import User
@@ -21,6 +22,8 @@ settings.load_profile("shared-machine")
 
 ACCOUNT_PASSWORD = "a long enough password"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# How long a test's background reports may take to finish once the test is over.
+BACKGROUND_GRACE_SECONDS = 300
 
 
 def require_redis(url: str = REDIS_URL) -> None:
@@ -64,7 +67,11 @@ def app(_fresh_schema, tmp_path):
     with app.app_context():
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app
-    empty_database(app)
+    try:  # reports made after a request (without Redis) finish before the data goes
+        idle = background.wait_until_idle(app, timeout=BACKGROUND_GRACE_SECONDS)
+    finally:
+        empty_database(app)
+    assert idle, "reports were still being made in the background when the test ended"
 
 
 @pytest.fixture
