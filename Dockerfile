@@ -18,7 +18,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # report takes seconds); PostgreSQL's client programs for bin/backup-postgres.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql-client \
+        fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

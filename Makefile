@@ -2,8 +2,10 @@
 VENV        ?= .venv
 PYTHON      ?= python3
 FLASK       := $(VENV)/bin/flask --app app
-# Fonts and HarfBuzz subsetting for Chinese PDFs; Chromium for the browser tests.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
+# Fonts and HarfBuzz subsetting for Chinese PDFs; Chromium for the browser tests; Cairo for
+# the Word report's charts and LibreOffice, which the tests open the Word report with.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils libcairo2 \
+                   libreoffice-writer-nogui
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REQUIREMENTS_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 INSTALLED   := $(VENV)/.installed-$(REQUIREMENTS_HASH)

@@ -635,6 +635,7 @@ class ReportBatch(db.Model):
     __table_args__ = (
         CheckConstraint("scope IN ('portfolio', 'organisation')", name="scope_known"),
         CheckConstraint("language IN ('zh-CN', 'en')", name="language_known"),
+        CheckConstraint("format IN ('pdf', 'docx')", name="format_known"),
         CheckConstraint(
             "(scope = 'organisation' AND organisation_id IS NOT NULL)"
             " OR (scope = 'portfolio' AND organisation_id IS NULL)",
@@ -651,6 +652,7 @@ class ReportBatch(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     language: Mapped[str] = mapped_column(String(8))  # zh-CN | en
+    format: Mapped[str] = mapped_column(String(8), default="pdf", server_default="pdf")  # | docx
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # When its reports were handed to the workers (or made in the request); None while
     # the queue could not be reached.
@@ -695,7 +697,7 @@ class ReportBatchItem(db.Model):
 
 
 class StoredReport(db.Model):
-    """A submitted assessment's PDF report in one language, made once and kept.
+    """A submitted assessment's report in one language and format, made once and kept.
 
     ``fingerprint`` is the digest of everything the report is made from
     (``reports/fingerprint.py``): the file is served while that digest is unchanged and
@@ -704,15 +706,17 @@ class StoredReport(db.Model):
 
     __tablename__ = "stored_report"
     __table_args__ = (
-        UniqueConstraint("assessment_id", "language"),
+        UniqueConstraint("assessment_id", "language", "format"),
         CheckConstraint("language IN ('zh-CN', 'en')", name="language_known"),
+        CheckConstraint("format IN ('pdf', 'docx')", name="format_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(8))  # zh-CN | en
+    format: Mapped[str] = mapped_column(String(8), default="pdf", server_default="pdf")  # | docx
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256, hex
-    # Relative to the batches folder (BATCH_DIR): "stored/<organisation id>/<name>.pdf".
+    # Relative to the batches folder (BATCH_DIR): "stored/<organisation id>/<name>.pdf|docx".
     file_name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int]
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

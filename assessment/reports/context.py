@@ -7,6 +7,7 @@ these values out; they compute nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ from assessment.plans import service as plans
 from assessment.questionnaire import service
 from assessment.questionnaire.results import DimensionCard, LevelView, ResultsView, build_results
 
+PAGE_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")  # in "Page %(page)s of %(pages)s"
 SUMMARY_ITEMS = 3
 MOVED_QUESTIONS_SHOWN = 3  # per dimension, in the changes since the previous assessment
 

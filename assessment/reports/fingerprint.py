@@ -22,6 +22,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 import weasyprint
@@ -41,8 +42,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 _STYLESHEET_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
-def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) -> str:
-    """The digest of everything the report of ``assessment`` in ``locale`` is made from."""
+def report_fingerprint(
+    assessment: Assessment, locale: str, stylesheet: Path, output: str = "pdf"
+) -> str:
+    """The digest of everything the report of ``assessment`` in ``locale`` is made from, as
+    a PDF or (``output`` docx) a Word document."""
     organisation = assessment.organisation
     commentary = assessment.commentary
     history = _history(assessment)
@@ -51,6 +55,7 @@ def report_fingerprint(assessment: Assessment, locale: str, stylesheet: Path) ->
     inputs = {
         "locale": locale,
         "format": format_digest(current_app.jinja_env, stylesheet),
+        "output": [output, *(_word_versions() if output == "docx" else ())],
         "assessment": [
             assessment.id,
             assessment.questionnaire_id,
@@ -106,6 +111,12 @@ def _history(assessment: Assessment) -> list[tuple[int, str, int]]:
         .order_by(Assessment.submitted_at, Assessment.id)
     )
     return sorted({own, *(tuple(row) for row in rows)})
+
+
+@functools.cache
+def _word_versions() -> tuple[str, ...]:
+    """The versions of what turns a report into a Word document."""
+    return tuple(f"{name} {metadata.version(name)}" for name in ("python-docx", "CairoSVG"))
 
 
 def format_digest(environment: Environment, stylesheet: Path) -> str:

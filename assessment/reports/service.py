@@ -1,4 +1,4 @@
-"""Making a report: the PDF of one submitted assessment, in a chosen language."""
+"""Making a report of one submitted assessment, in a chosen language and format."""
 
 from __future__ import annotations
 
@@ -17,15 +17,16 @@ from assessment.core import locales
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
 from assessment.models import Assessment
-from assessment.reports.context import build_report_context
+from assessment.reports import word
+from assessment.reports.context import PAGE_PLACEHOLDER, build_report_context
 from assessment.reports.fingerprint import format_digest
+from assessment.reports.formats import DOCX, PDF, ReportFormat
 from assessment.reports.pdf import RestrictedURLFetcher, render_pdf
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh-CN", "en")  # as reports and their links name them
 REPORT_LANGUAGES = {"zh-CN": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
-PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 WHITE_SPACE = re.compile(r"\s+")
 
 
@@ -61,7 +62,7 @@ def css_string(text: str) -> str:
 def page_counter_content(template: str) -> str:
     """``Page %(page)s of %(pages)s`` as CSS ``content``: strings and page counters."""
     parts = []
-    for piece in PLACEHOLDER.split(template):
+    for piece in PAGE_PLACEHOLDER.split(template):
         if piece in ("page", "pages"):
             parts.append(f"counter({piece})")
         elif piece:
@@ -123,16 +124,45 @@ def report_pdf(assessment: Assessment, language: str) -> bytes:
     return pdf
 
 
-def record_download(assessment: Assessment, language: str) -> None:
+def report_docx(assessment: Assessment, language: str) -> bytes:
+    """The Word report of a submitted assessment, made now: the PDF's report, from the same
+    context, to edit (``word.py``)."""
+    locale = report_locale(language)
+    check_reportable(assessment)
+    with force_locale(locale):
+        context = build_report_context(assessment, current_library(), locale)
+        document = word.report_docx(context, logo_path(assessment), _static_folder())
+    log.info(
+        "Word report of assessment %s made in %s (%d bytes)", assessment.id, locale, len(document)
+    )
+    return document
+
+
+def make_report(assessment: Assessment, language: str, report_format: ReportFormat) -> bytes:
+    """The report in ``report_format``, made now."""
+    if report_format == DOCX:
+        return report_docx(assessment, language)
+    return report_pdf(assessment, language)
+
+
+def record_download(
+    assessment: Assessment, language: str, report_format: ReportFormat = PDF
+) -> None:
     """Someone obtained the report (downloaded, or written by ``flask report``)."""
     audit.record(
-        "report.downloaded", assessment, language=locales.content_key(report_locale(language))
+        "report.downloaded",
+        assessment,
+        language=locales.content_key(report_locale(language)),
+        format=report_format.name,
     )
     db.session.commit()
 
 
-def report_filename(assessment: Assessment, language: str) -> str:
-    return f"assessment-{assessment.id}-{locales.content_key(report_locale(language))}.pdf"
+def report_filename(
+    assessment: Assessment, language: str, report_format: ReportFormat = PDF
+) -> str:
+    language_key = locales.content_key(report_locale(language))
+    return f"assessment-{assessment.id}-{language_key}.{report_format.name}"
 
 
 def warm_up() -> None:
