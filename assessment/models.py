@@ -688,8 +688,9 @@ class ReportBatchItem(db.Model):
     # Why it failed, as a key of batches.service.FAILURE_MESSAGES (the message is shown
     # in the reader's language); kept while it waits to be tried again.
     failure_reason: Mapped[str | None] = mapped_column(String(32))
-    # The PDF, relative to the batches folder (BATCH_DIR): "<batch id>/<item id>.pdf".
-    pdf_path: Mapped[str | None] = mapped_column(String(255))
+    # Its copy of the report, relative to the batches folder (BATCH_DIR):
+    # "<batch id>/<item id>.pdf" (or .docx).
+    report_path: Mapped[str | None] = mapped_column(String(255))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     batch: Mapped[ReportBatch] = relationship(back_populates="items")

@@ -33,7 +33,8 @@ from assessment.extensions import db
 from assessment.models import Assessment
 from assessment.questionnaire import service
 from assessment.reports import store
-from assessment.reports.sending import pdf_response
+from assessment.reports.formats import DOCX, PDF, ReportFormat
+from assessment.reports.sending import report_response
 from assessment.reports.service import record_download, report_filename
 
 
@@ -129,8 +130,18 @@ def _result(
 
 @api_get("/assessments/<int:assessment_id>/report.pdf")
 def report(assessment_id: int) -> Response:
+    return _report(assessment_id, PDF)
+
+
+@api_get("/assessments/<int:assessment_id>/report.docx")
+def report_docx(assessment_id: int) -> Response:
+    return _report(assessment_id, DOCX)
+
+
+def _report(assessment_id: int, report_format: ReportFormat) -> Response:
     assessment = _assessment(assessment_id)
     language = request.args.get("lang", "zh-CN")
-    report = store.ready_report(assessment, language)
-    record_download(assessment, language)
-    return pdf_response(report, report_filename(assessment, language), as_attachment=False)
+    report = store.ready_report(assessment, language, report_format)
+    record_download(assessment, language, report_format)
+    filename = report_filename(assessment, language, report_format)
+    return report_response(report, report_format, filename, as_attachment=False)

@@ -10,6 +10,7 @@ from pydantic.json_schema import models_json_schema
 
 from assessment.api import schemas
 from assessment.api.schemas import DEFAULT_LIMIT, MAX_LIMIT
+from assessment.reports.formats import DOCX, PDF, ReportFormat
 
 ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 REF = "#/components/schemas/{model}"
@@ -96,6 +97,33 @@ PAGING_PARAMETERS = (
 
 def _path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": ID_PARAMETER}
+
+
+def _report_path(
+    summary: str, report_format: ReportFormat, assessment: dict[str, Any], operation_id: str
+) -> dict[str, Any]:
+    media_type = report_format.media_type
+    return {
+        "get": _operation(
+            summary,
+            {
+                "description": "The report.",
+                "content": {
+                    media_type: {"schema": {"type": "string", "contentMediaType": media_type}}
+                },
+            },
+            ("400", "404", "409"),
+            (
+                assessment,
+                _query(
+                    "lang",
+                    {"type": "string", "enum": ["zh-CN", "en"], "default": "zh-CN"},
+                    "The report's language.",
+                ),
+            ),
+            operation_id=operation_id,
+        )
+    }
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -272,28 +300,14 @@ def openapi_document() -> dict[str, Any]:
                     operation_id="getResult",
                 )
             },
-            "/assessments/{assessment_id}/report.pdf": {
-                "get": _operation(
-                    "The PDF report of a submitted assessment.",
-                    {
-                        "description": "The report.",
-                        "content": {
-                            "application/pdf": {
-                                "schema": {"type": "string", "contentMediaType": "application/pdf"}
-                            }
-                        },
-                    },
-                    ("400", "404", "409"),
-                    (
-                        assessment,
-                        _query(
-                            "lang",
-                            {"type": "string", "enum": ["zh-CN", "en"], "default": "zh-CN"},
-                            "The report's language.",
-                        ),
-                    ),
-                    operation_id="getReport",
-                )
-            },
+            "/assessments/{assessment_id}/report.pdf": _report_path(
+                "The PDF report of a submitted assessment.", PDF, assessment, "getReport"
+            ),
+            "/assessments/{assessment_id}/report.docx": _report_path(
+                "The report of a submitted assessment as a Word document, to edit.",
+                DOCX,
+                assessment,
+                "getWordReport",
+            ),
         },
     }

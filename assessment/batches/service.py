@@ -46,6 +46,7 @@ from assessment.models import (
 )
 from assessment.portfolio.service import PortfolioFilters, matching_organisations
 from assessment.reports import store
+from assessment.reports.formats import PDF, ReportFormat, report_format
 from assessment.reports.service import LANGUAGES
 from assessment.reports.store import ReadyReport
 
@@ -162,7 +163,9 @@ def reports_in(user: User, filters: PortfolioFilters) -> int:
     ).scalar_one()
 
 
-def report_file_names(assessments: list[Assessment], language: str) -> list[str]:
+def report_file_names(
+    assessments: list[Assessment], language: str, report_format: ReportFormat = PDF
+) -> list[str]:
     """Names for the reports in a zip: organisation, submission date and language, with the
     assessment's id when that alone would not tell two apart."""
     stems = [
@@ -170,8 +173,11 @@ def report_file_names(assessments: list[Assessment], language: str) -> list[str]
         for a in assessments
     ]
     repeated = {stem for stem, count in Counter(stems).items() if count > 1}
+    extension = report_format.name
     return [
-        f"{stem}-{a.id}-{language}.pdf" if stem in repeated else f"{stem}-{language}.pdf"
+        f"{stem}-{a.id}-{language}.{extension}"
+        if stem in repeated
+        else f"{stem}-{language}.{extension}"
         for stem, a in zip(stems, assessments, strict=True)
     ]
 
@@ -181,9 +187,11 @@ def create_batch(
     language: str,
     organisation: Organisation | None,
     filters: PortfolioFilters = NO_FILTERS,
+    report_format: ReportFormat = PDF,
 ) -> ReportBatch:
     """A batch of every report in scope (an organisation, or the portfolio's clients that
-    ``filters`` lets through), each queued; nothing is made yet (see jobs)."""
+    ``filters`` lets through) in one language and format, each queued; nothing is made
+    yet (see jobs)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown report language {language[:20]}")
     limit = current_app.config["BATCH_MAX_REPORTS"]
@@ -199,10 +207,13 @@ def create_batch(
         scope=ReportBatchScope.ORGANISATION if organisation else ReportBatchScope.PORTFOLIO,
         organisation_id=organisation.id if organisation else None,
         language=language,
+        format=report_format.name,
         items=[
             ReportBatchItem(assessment_id=assessment.id, file_name=name)
             for assessment, name in zip(
-                assessments, report_file_names(assessments, language), strict=True
+                assessments,
+                report_file_names(assessments, language, report_format),
+                strict=True,
             )
         ],
     )
@@ -243,7 +254,7 @@ def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
     g.batch_requester_id = item.batch.user_id  # the audit trail names who asked
     try:
         folder = _folder(item.batch_id)  # before rendering: no report is made in vain
-        pdf_path = _store(folder, item, _ready_report(item))
+        report_path = _store(folder, item, _ready_report(item))
     except _CannotReportError as failure:
         db.session.rollback()
         log.warning("batch report %s cannot be made: %s", item_id, failure.reason)
@@ -259,7 +270,7 @@ def run_item(item_id: int, *, last_attempt: bool) -> ItemOutcome:
         log.exception("batch report %s failed", item_id)
         reason = "error"
     else:
-        return _finish(item_id, ItemState.DONE, pdf_path=pdf_path)
+        return _finish(item_id, ItemState.DONE, report_path=report_path)
     finally:
         g.pop("batch_requester_id", None)
     if last_attempt:
@@ -296,10 +307,12 @@ def _ready_report(item: ReportBatchItem) -> ReadyReport:
     if assessment is None or assessment.organisation is None:
         raise _CannotReportError("deleted")
     try:
-        report = store.ready_report(assessment, item.batch.language)
+        report = store.ready_report(assessment, item.batch.language, batch_format(item.batch))
     except AssessmentError as error:  # not submitted, questionnaire or content missing
         raise _CannotReportError("unavailable") from error
-    audit.record("report.generated", assessment, language=item.batch.language)
+    audit.record(
+        "report.generated", assessment, language=item.batch.language, format=item.batch.format
+    )
     db.session.commit()
     return report
 
@@ -311,9 +324,9 @@ def _folder(batch_id: int) -> Path:
 
 
 def _store(folder: Path, item: ReportBatchItem, report: ReadyReport) -> str:
-    """Keep a copy of the PDF in the batch's folder (a stored report may be replaced
+    """Keep a copy of the report in the batch's folder (a stored report may be replaced
     before the zip is made); returns its path relative to ``BATCH_DIR``."""
-    target = folder / f"{item.id}.pdf"
+    target = folder / f"{item.id}.{item.batch.format}"
     partial = target.with_name(f"{target.name}.part")
     partial.write_bytes(report.read())
     partial.replace(target)  # whole or not at all, for the zip
@@ -330,12 +343,12 @@ def _wait_for_retry(item_id: int, reason: str) -> None:
 
 
 def _finish(
-    item_id: int, state: ItemState, reason: str | None = None, pdf_path: str | None = None
+    item_id: int, state: ItemState, reason: str | None = None, report_path: str | None = None
 ) -> ItemOutcome:
     item = db.session.get(ReportBatchItem, item_id)
     item.state = state
     item.failure_reason = reason
-    item.pdf_path = pdf_path
+    item.report_path = report_path
     item.finished_at = utc_now()
     batch_id = item.batch_id
     db.session.commit()
@@ -396,9 +409,9 @@ def _write_zip(batch: ReportBatch, path: Path) -> None:
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive,
     ):
         for item in batch.items:
-            pdf = batch_dir() / item.pdf_path if item.pdf_path else None
-            if item.state == ItemState.DONE and pdf is not None and pdf.is_file():
-                archive.write(pdf, arcname=item.file_name)
+            copy = batch_dir() / item.report_path if item.report_path else None
+            if item.state == ItemState.DONE and copy is not None and copy.is_file():
+                archive.write(copy, arcname=item.file_name)
             elif item.state == ItemState.DONE:
                 failed.append((item.file_name, str(FAILURE_MESSAGES["file_missing"])))
             else:
@@ -409,8 +422,14 @@ def _write_zip(batch: ReportBatch, path: Path) -> None:
             archive.writestr(FAILED_LIST_NAME, "\n".join(lines) + "\n")
 
 
+def batch_format(batch: ReportBatch) -> ReportFormat:
+    return report_format(batch.format)
+
+
 def zip_download_name(batch: ReportBatch) -> str:
+    """``acme-reports-zh-CN.zip``; ``acme-reports-zh-CN-word.zip`` for Word reports."""
+    kind = "-word" if batch.format != PDF.name else ""
     if batch.organisation is not None:
         named = file_name_part(batch.organisation.name) or "organisation"
-        return f"{named}-reports-{batch.language}.zip"
-    return f"portfolio-reports-{batch.created_at:%Y-%m-%d}-{batch.language}.zip"
+        return f"{named}-reports-{batch.language}{kind}.zip"
+    return f"portfolio-reports-{batch.created_at:%Y-%m-%d}-{batch.language}{kind}.zip"

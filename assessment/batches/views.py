@@ -42,6 +42,7 @@ from assessment.core.errors import AssessmentError, NotFoundError
 from assessment.extensions import db
 from assessment.models import Organisation, ReportBatch
 from assessment.portfolio.service import PortfolioFilters
+from assessment.reports.formats import report_format
 from assessment.web.lookups import organisation_to_view
 from assessment.web.paging import paginate
 from assessment.web.templating import LANGUAGE_AUTONYMS
@@ -100,7 +101,13 @@ def _ask_for_batch(
     if not form.validate_on_submit():
         raise NoLanguageChosenError()
     try:
-        batch = service.create_batch(current_user, form.language.data, organisation, filters)
+        batch = service.create_batch(
+            current_user,
+            form.language.data,
+            organisation,
+            filters,
+            report_format(form.format.data),
+        )
     except (service.NothingToReportError, service.TooManyReportsError) as error:
         flash(str(error.message), "warning")
         return redirect(back)

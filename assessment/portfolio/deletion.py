@@ -210,7 +210,7 @@ def _stored_files(doomed: dict[Table, set[int]]) -> list[Path]:
         batch_dir = Path(current_app.config["BATCH_DIR"])
         item = tables["report_batch_item"]
         files += [
-            batch_dir / name for name in _column_values(item, item.c.pdf_path, doomed) if name
+            batch_dir / name for name in _column_values(item, item.c.report_path, doomed) if name
         ]
         touched_batches = set(_column_values(item, item.c.batch_id, doomed))
         files += [batch_dir / str(batch_id) / "reports.zip" for batch_id in touched_batches]

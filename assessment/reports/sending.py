@@ -6,14 +6,17 @@ import io
 
 from flask import Response, send_file
 
+from assessment.reports.formats import ReportFormat
 from assessment.reports.store import ReadyReport
 
 
-def pdf_response(report: ReadyReport, download_name: str, *, as_attachment: bool) -> Response:
+def report_response(
+    report: ReadyReport, report_format: ReportFormat, download_name: str, *, as_attachment: bool
+) -> Response:
     body = io.BytesIO(report.content) if isinstance(report.content, bytes) else report.content
     response = send_file(
         body,
-        mimetype="application/pdf",
+        mimetype=report_format.media_type,
         as_attachment=as_attachment,
         download_name=download_name,
         etag=False,

@@ -1,4 +1,4 @@
-"""Reports of a submitted assessment: the PDF download, commentary and branding."""
+"""Reports of a submitted assessment: the PDF and Word downloads, commentary and branding."""
 
 from __future__ import annotations
 
@@ -29,13 +29,14 @@ from assessment.models import Assessment
 from assessment.questionnaire.access import genuine_post, load
 from assessment.reports import ahead, store
 from assessment.reports import commentary as commentary_service
+from assessment.reports.formats import DOCX, PDF, ReportFormat
 from assessment.reports.forms import (
     CommentaryFormBase,
     make_commentary_form,
     note_field_name,
     prefilled_commentary_form,
 )
-from assessment.reports.sending import pdf_response
+from assessment.reports.sending import report_response
 from assessment.reports.service import (
     ReportNotReadyError,
     css_string,
@@ -68,20 +69,31 @@ def download(token: str) -> Response | tuple[str, int]:
     """The report: its stored file, or, when there is none up to date, made now. When a
     worker is making this very report right now, a page says so and fetches it once
     it is ready."""
+    return _download(token, PDF)
+
+
+@bp.get("/a/<token>/report.docx")
+def download_docx(token: str) -> Response | tuple[str, int]:
+    """The report as a Word document, to edit before signing: stored as the PDF is."""
+    return _download(token, DOCX)
+
+
+def _download(token: str, report_format: ReportFormat) -> Response | tuple[str, int]:
     assessment, _questionnaire = load(token)
     language = request.args.get("lang", "zh-CN")
-    fingerprint = store.fingerprint_of(assessment, language)
-    content = store.open_stored(assessment, language, fingerprint)
+    fingerprint = store.fingerprint_of(assessment, language, report_format)
+    content = store.open_stored(assessment, language, fingerprint, report_format)
     if content is None:
-        if ahead.being_made(assessment, language, fingerprint):
+        if report_format == PDF and ahead.being_made(assessment, language, fingerprint):
             return render_template(
                 "reports/being_prepared.html", token=token, language=language
             ), 202
-        content = store.make_and_store(assessment, language, fingerprint)
-    record_download(assessment, language)
-    return pdf_response(
+        content = store.make_and_store(assessment, language, fingerprint, report_format)
+    record_download(assessment, language, report_format)
+    return report_response(
         ReadyReport(fingerprint, content),
-        report_filename(assessment, language),
+        report_format,
+        report_filename(assessment, language, report_format),
         as_attachment=True,
     )
 

@@ -446,7 +446,7 @@ class WordReport:
                 ]
                 for card in results.dimensions
             ],
-            (44, 34, 20, 18, 44),
+            (42, 30, 22, 16, 50),
         )
         self.paragraph(_("Level bands: %(bands)s.", bands=results.level_bands), muted=True)
         for crosswalk in results.crosswalks:
@@ -569,7 +569,7 @@ class WordReport:
                 rows.append([or_dash(row.more_moved_contribution), more])
             if not row.moved:
                 rows.append(["", _("No answer changed.")])
-        self.table(["", _("Change")], rows, (18, 142), bold_rows=bold)
+        self.table([_("Change"), _("Question")], rows, (18, 142), bold_rows=bold)
 
     def _dimensions(self) -> None:
         self.heading(_(WORD_ONLY_CHAPTER), 1)
@@ -680,7 +680,7 @@ class WordReport:
         table = self.table(
             ["", _("Question"), _("Answer"), _("Weight")],
             [[line.number, line.prompt, "", line.weight] for line in lines],
-            (12, 66, 70, 12),
+            (11, 63, 70, 16),
             size=8.5,
         )
         for row, line in zip(table.rows[1:], lines, strict=True):

@@ -117,6 +117,7 @@ EXPECTED = {
     ("POST", "questionnaire.submit"): every(409),
     ("GET", "questionnaire.results"): every(200),
     ("GET", "reports.download"): every(200),
+    ("GET", "reports.download_docx"): every(200),
     ("GET", "reports.report_status"): every(200),  # whether a report being made is ready
     ("GET", "reports.commentary"): only(COMMENTATORS_OF_A, 200, lambda actor: 403),
     ("POST", "reports.save_commentary"): only(COMMENTATORS_OF_A, 302, lambda actor: 403),
@@ -191,6 +192,7 @@ EXPECTED = {
     ("POST", "api.submit"): every(401),
     ("GET", "api.result"): every(401),
     ("GET", "api.report"): every(401),
+    ("GET", "api.report_docx"): every(401),
     # Batches of reports: a portfolio's for consultants and admins, an organisation's for
     # those who see it (the posted form names no language: 400). A batch (the world's,
     # asked for by consultant_a, already started, not finished) only to its requester

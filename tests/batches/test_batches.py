@@ -419,6 +419,6 @@ def test_a_batch_copies_the_stored_reports_and_makes_only_the_missing_ones(app, 
     with app.app_context():
         items = db.session.get(ReportBatch, int(path.rsplit("/", 1)[1])).items
         alpha_item = next(i for i in items if i.assessment_id == world["alpha_assessment"])
-        copied = (Path(app.config["BATCH_DIR"]) / alpha_item.pdf_path).read_bytes()
+        copied = (Path(app.config["BATCH_DIR"]) / alpha_item.report_path).read_bytes()
     assert copied == downloaded
     assert len(list(stored.rglob("*.pdf"))) == 2  # Beta's, made for the batch, is kept too

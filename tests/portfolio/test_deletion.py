@@ -92,7 +92,7 @@ def world(app, runner, questionnaire):
             batches.run_item(item_id, last_attempt=True)
         db.session.expire_all()
         pdfs = {
-            item.assessment.organisation_id: Path(app.config["BATCH_DIR"]) / item.pdf_path
+            item.assessment.organisation_id: Path(app.config["BATCH_DIR"]) / item.report_path
             for item in made
             if item.batch_id == portfolio.id
         }
