@@ -17,7 +17,7 @@ import hmac
 import ipaddress
 import secrets
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix of every secret, not one
 SECRET_BYTES = 24
 SIGNATURE_VERSION = "v1"
 MESSAGE_ID_PREFIX = "msg_"

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from assessment import events
 from assessment.extensions import db
 from assessment.models import Assessment, StoredReport, utc_now
 from assessment.reports import service
@@ -105,6 +106,9 @@ def make_and_store(assessment: Assessment, language: str, fingerprint: str) -> b
     _record(assessment.id, language, fingerprint, file_name, len(pdf))
     _remove_superseded(folder, f"{assessment.id}-{language}-", keep=name)
     log.info("report of assessment %s in %s stored (%d bytes)", assessment.id, language, len(pdf))
+    events.report_stored.send(
+        current_app._get_current_object(), assessment=assessment, language=language
+    )
     return pdf
 
 
