@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, URLField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,7 +26,7 @@ class EndpointForm(FlaskForm):
     )
     events = SelectMultipleField(
         _l("Events"),
-        choices=[(event_type, EVENT_LABELS[event_type]) for event_type in EVENT_TYPES],
+        choices=[SelectChoice(event_type, EVENT_LABELS[event_type]) for event_type in EVENT_TYPES],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[DataRequired(message=_l("Choose at least one event."))],
