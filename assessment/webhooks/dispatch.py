@@ -8,8 +8,8 @@ sends them itself, once the request is answered, from one thread of its own
 says what is due (``sending.claim``): a delivery whose process stopped before its retry
 (a restart) is taken up when its organisation's webhooks page is next shown
 (``take_up_overdue``). On an in-memory SQLite database (the tests' default), which no
-second thread may use, every attempt is made in the request, one after the other,
-without waiting.
+second thread may use, the attempts are made in the request, as long as the next one is
+due at once (retry intervals of 0); a later one waits for the page to take it up.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from assessment.webhooks.payloads import EVENT_LABELS, EVENT_TYPES
 class EndpointForm(FlaskForm):
     url = URLField(
         _l("Address"),
-        description=_l("Where the messages are posted, starting with https://."),
         validators=[
             DataRequired(message=_l("Write the address the messages go to.")),
             Length(max=WEBHOOK_URL_MAX_LENGTH),
