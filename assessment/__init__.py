@@ -80,6 +80,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.web.errors import refuse_oversized_requests, register_error_handlers
     from assessment.web.security import init_security
     from assessment.web.templating import init_templating
+    from assessment.webhooks.views import bp as webhooks_bp
 
     init_templating(app)
     init_security(app)
@@ -101,6 +102,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(batches_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(webhooks_bp)
     warn_if_slow_fonts()
     register_error_handlers(app)
     refuse_oversized_requests(app)
@@ -108,10 +110,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from assessment.batches.jobs import init_jobs
     from assessment.cli import register_commands
     from assessment.reports.ahead import init_ahead
+    from assessment.webhooks.service import init_webhooks
 
     register_commands(app)
     init_jobs(app)  # the batches folder, and `flask worker`
     init_ahead(app)  # with a queue, reports are made when their assessment is submitted
+    init_webhooks(app)  # events become signed messages to organisations' endpoints
     return app
 
 

@@ -11,6 +11,7 @@ from assessment.core import locales
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 def database_url_from_env(default: str | None) -> str | None:
@@ -50,6 +51,19 @@ class Config:
     REPORT_AHEAD_QUEUE = os.environ.get("REPORT_AHEAD_QUEUE", "reports-ahead")
     # Batches and stored reports; the web app and the workers must share it.
     BATCH_DIR = os.environ.get("ASSESSMENT_BATCH_DIR")  # else instance/batches
+    # Webhooks: messages to organisations' endpoints, sent by the workers from this queue
+    # (without REDIS_URL, by a thread of the web process), tried again after each of these
+    # intervals in seconds ("10,60,300" in the environment), then given up.
+    WEBHOOK_QUEUE = os.environ.get("WEBHOOK_QUEUE", "webhooks")
+    WEBHOOK_RETRY_INTERVALS = os.environ.get("WEBHOOK_RETRY_INTERVALS", "10,60,300,1800,7200")
+    WEBHOOK_TIMEOUT = 10  # seconds a receiver has to answer
+    WEBHOOK_MAX_ENDPOINTS = 10  # per organisation
+    # Only for development and tests: allow http:// and loopback, private and link-local
+    # addresses, which are otherwise refused (a webhook must not reach inside the network).
+    WEBHOOK_ALLOW_PRIVATE = os.environ.get("WEBHOOK_ALLOW_PRIVATE", "").lower() in TRUE_WORDS
+    # The address people reach the app at ("https://assess.example.com"), for the links
+    # in webhook messages sent by workers; in a request the request's own address is used.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     BATCH_RETRIES = 2  # a report that fails is tried again this many times
     BATCH_RETRY_INTERVALS: ClassVar[tuple[int, ...]] = (10, 60)  # seconds before each retry
     BATCH_JOB_TIMEOUT = 600  # seconds one report may take in a worker
@@ -102,6 +116,8 @@ MAX_TRUSTED_PROXIES = 10
 MIN_DISTINCT_KEY_CHARACTERS = 8
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAIL_SECURITY_MODES = ("starttls", "ssl", "none")
+MAX_WEBHOOK_RETRIES = 10
+MAX_WEBHOOK_RETRY_SECONDS = 86400
 
 
 class ConfigurationError(SystemExit):
@@ -187,6 +203,7 @@ def configuration_problems(config: Mapping[str, Any]) -> list[str]:
             % {"value": level, "levels": ", ".join(LOG_LEVELS)}
         )
     problems += _mail_problems(config, _)
+    problems += _webhook_problems(config, _)
     if config.get("APP_ENV") != "production":
         return problems
     key = config.get("SECRET_KEY") or ""
@@ -274,5 +291,48 @@ def _mail_problems(config: Mapping[str, Any], _: Any) -> list[str]:
                 "Configuration error: MAIL_SERVER is set but MAIL_DEFAULT_SENDER is not: set it "
                 "to the address mail comes from, for example 'Assessment <noreply@example.com>'."
             )
+        )
+    return problems
+
+
+def webhook_retry_intervals(value: object) -> tuple[int, ...] | None:
+    """``WEBHOOK_RETRY_INTERVALS`` as seconds: a tuple of whole numbers, or the same written
+    "10,60,300" (empty: no retry); None when it is neither."""
+    if isinstance(value, tuple | list):
+        parts = [str(part) for part in value]
+    else:
+        parts = [part.strip() for part in str(value or "").split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) <= MAX_WEBHOOK_RETRY_SECONDS for part in parts):
+        return None
+    if len(parts) > MAX_WEBHOOK_RETRIES:
+        return None
+    return tuple(int(part) for part in parts)
+
+
+def _webhook_problems(config: Mapping[str, Any], _: Any) -> list[str]:
+    problems = []
+    intervals = config.get("WEBHOOK_RETRY_INTERVALS", "")
+    if webhook_retry_intervals(intervals) is None:
+        problems.append(
+            _(
+                "Configuration error: WEBHOOK_RETRY_INTERVALS is '%(value)s'; it must be up to "
+                "%(count)s whole numbers of seconds, each at most %(largest)s, separated by "
+                "commas (for example 10,60,300)."
+            )
+            % {
+                "value": intervals,
+                "count": MAX_WEBHOOK_RETRIES,
+                "largest": MAX_WEBHOOK_RETRY_SECONDS,
+            }
+        )
+    base_url = str(config.get("PUBLIC_BASE_URL") or "")
+    if base_url and not base_url.startswith(("https://", "http://")):
+        problems.append(
+            _(
+                "Configuration error: PUBLIC_BASE_URL is '%(value)s'; it must be the address "
+                "people open the app at, starting with https:// (for example "
+                "https://assess.example.com)."
+            )
+            % {"value": base_url}
         )
     return problems

@@ -47,6 +47,7 @@ COMMENTARY_MAX_LENGTH = 8000
 ANSWER_VALUES = ("1", "2", "3", "4", "5", "na", "unknown")
 COMMENT_MAX_LENGTH = 4000
 NAME_MAX_LENGTH = 200
+WEBHOOK_URL_MAX_LENGTH = 2000
 # The largest value of an id column (PostgreSQL's integer): a larger id names nothing.
 LARGEST_ID = 2**31 - 1
 
@@ -875,3 +876,75 @@ class EvidenceFile(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class WebhookEndpoint(db.Model):
+    """An HTTPS address of an organisation's that is told of its events, signed with
+    ``secret`` (shown once, when it is added; kept, since every message is signed with it).
+    """
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(WEBHOOK_URL_MAX_LENGTH))
+    secret: Mapped[str] = mapped_column(String(64))  # whsec_<base64>
+    # The event types it receives, space-separated ("assessment.submitted report.ready").
+    event_types: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def events(self) -> list[str]:
+        return self.event_types.split()
+
+
+class WebhookDeliveryState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first attempt or a retry
+    DELIVERED = "delivered"
+    FAILED = "failed"  # its last attempt failed, or it may not be sent at all
+
+
+class WebhookDelivery(db.Model):
+    """One message to one endpoint, with its attempts so far.
+
+    ``body`` is the JSON exactly as it is signed and sent, the same at every attempt.
+    ``next_attempt_at`` is when it may be tried (again); a sender takes it by moving that
+    time past the attempt's end in one conditional update, so no two send it at once.
+    """
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'delivered', 'failed')", name="state_known"),
+        # An organisation's delivery log, newest first, a page at a time.
+        Index("ix_webhook_delivery_log", "organisation_id", "created_at", "id"),
+        # Deliveries waiting for their (next) attempt.
+        Index("ix_webhook_delivery_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(40))
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=WebhookDeliveryState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The last attempt: the receiver's status code, and why it failed (a key of
+    # webhooks.sending.FAILURE_MESSAGES, shown in the reader's language).
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(32))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()

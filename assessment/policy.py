@@ -78,6 +78,12 @@ def can_manage_organisation(user: object, organisation: Organisation) -> bool:
     return is_admin(user) or _holds(organisation, manageable_organisation(user))
 
 
+def can_manage_webhooks(user: object, organisation: Organisation) -> bool:
+    """Add, disable, remove and test an organisation's webhook endpoints and read their
+    delivery log: those who manage it (admins, its consultants and its owner)."""
+    return can_manage_organisation(user, organisation)
+
+
 def belongs_to_nobody(organisation_id: int) -> bool:
     """No member and no consulting firm: an organisation typed in from an assessment link."""
     return not db.session.execute(

@@ -14,6 +14,7 @@ from assessment.batches import background
 from assessment.config import TestingConfig
 from assessment.extensions import db
 from assessment.models import User
+from assessment.webhooks import dispatch
 
 # Machines here are shared and noisy: an example's run time says nothing about behaviour
 # (speed is measured by the scripts in bench/), so Hypothesis sets no deadline.
@@ -67,8 +68,9 @@ def app(_fresh_schema, tmp_path):
     with app.app_context():
         db.create_all()  # a no-op on a server; in-memory SQLite starts empty per app
     yield app
-    try:  # reports made after a request (without Redis) finish before the data goes
+    try:  # reports and webhooks sent after a request (without Redis) finish before the data goes
         idle = background.wait_until_idle(app, timeout=BACKGROUND_GRACE_SECONDS)
+        idle = dispatch.wait_until_idle(app, timeout=BACKGROUND_GRACE_SECONDS) and idle
     finally:
         empty_database(app)
     assert idle, "reports were still being made in the background when the test ended"

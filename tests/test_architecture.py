@@ -32,6 +32,7 @@ FEATURES = frozenset(
         "questionnaire",
         "reports",
         "respondents",
+        "webhooks",
     }
 )
 DATA = frozenset({"assessment.extensions", "assessment.models", "assessment.policy"})
@@ -82,7 +83,7 @@ def layer_of(module: str) -> str:
         return "core"
     if module in DATA:
         return "data"
-    if module.startswith("assessment.web"):
+    if module == "assessment.web" or module.startswith("assessment.web."):  # not webhooks
         return "web"
     if module == "assessment.cli" or module.startswith("assessment.cli."):
         return "cli"

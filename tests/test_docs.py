@@ -72,3 +72,17 @@ def test_level_bands_in_the_docs_are_the_contents(questionnaire, app, path, loca
         assert section_after(text, "level-bands").splitlines()[0] == level_bands(
             questionnaire, locale
         )
+
+
+def test_the_webhook_verification_example_accepts_a_message_the_app_signed():
+    from assessment.core import webhooks
+
+    text = (ROOT / "docs" / "webhooks.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", section_after(text, "webhooks:verify"), re.S)[1]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the documentation's own example
+    secret, body = webhooks.new_secret(), b'{"type":"webhook.test"}'
+    headers = {"webhook-id": "msg_1", "webhook-timestamp": "1796300000"}
+    headers["webhook-signature"] = webhooks.signature(secret, "msg_1", 1796300000, body)
+    assert namespace["is_genuine"](secret, headers, body)
+    assert not namespace["is_genuine"](secret, headers, body + b" ")

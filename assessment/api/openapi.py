@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 from assessment.api import schemas
 from assessment.api.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from assessment.reports.formats import DOCX, PDF, ReportFormat
+from assessment.webhooks import payloads
 
 ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 REF = "#/components/schemas/{model}"
@@ -136,6 +137,58 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
+WEBHOOK_SUMMARIES = {
+    payloads.ASSESSMENT_SUBMITTED: "An assessment of the organisation was submitted.",
+    payloads.REPORT_READY: "A submitted assessment's report was made in one language and is "
+    "stored: downloading it now is immediate.",
+    payloads.TARGETS_CHANGED: "The organisation's target levels changed; `assessment` is its "
+    "latest submitted assessment (null before the first).",
+    payloads.TEST: 'Sent by the "Send a test event" button, to that endpoint only.',
+}
+WEBHOOK_HEADERS = {
+    "webhook-id": "The message id (`msg_...`), the same at every retry: a receiver that "
+    "has it already should answer 2xx and do nothing more.",
+    "webhook-timestamp": "When this attempt was signed, in seconds since 1970 (UTC); refuse "
+    "a message more than five minutes from your clock.",
+    "webhook-signature": "`v1,<base64>`: HMAC-SHA256, keyed with the base64-decoded part of "
+    "the endpoint's secret after `whsec_`, over `{webhook-id}.{webhook-timestamp}.{body}`; "
+    "compare in constant time.",
+}
+
+
+def _webhook(event_type: str) -> dict[str, Any]:
+    """A message posted to an organisation's endpoint (Standard Webhooks)."""
+    return {
+        "post": {
+            "operationId": "webhook_" + event_type.replace(".", "_"),
+            "summary": WEBHOOK_SUMMARIES[event_type],
+            "description": "Posted as JSON, signed as Standard Webhooks does, to each active "
+            "endpoint of the organisation that receives this event. Redirects are not "
+            "followed; an answer other than 2xx, or none within 10 seconds, is tried again "
+            "(by default 10 s, 1 min, 5 min, 30 min and 2 h later), then given up.",
+            "security": [],
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": description,
+                }
+                for name, description in WEBHOOK_HEADERS.items()
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(payloads.WebhookEvent)}},
+            },
+            "responses": {
+                "2XX": {"description": "Received; the message is not sent again."},
+                "default": {"description": "Not received: the message is tried again."},
+            },
+        }
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     _, definitions = models_json_schema(
@@ -144,7 +197,7 @@ def openapi_document() -> dict[str, Any]:
             for model in schemas.RESPONSE_MODELS
             if model is not schemas.AnswersUpdate
         ]
-        + [(schemas.AnswersUpdate, "validation")],
+        + [(schemas.AnswersUpdate, "validation"), (payloads.WebhookEvent, "serialization")],
         ref_template=REF,
     )
     organisation = _path_id("organisation_id")
@@ -168,6 +221,7 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/api/v1"}],
+        "webhooks": {event_type: _webhook(event_type) for event_type in payloads.EVENT_LABELS},
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

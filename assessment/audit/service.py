@@ -53,6 +53,10 @@ ACTIONS = {
     "evidence.reviewed": _l("saved an answer's confidence or mark"),
     "evidence.attached": _l("attached evidence to an answer"),
     "evidence.removed": _l("removed evidence from an answer"),
+    "webhook.added": _l("added a webhook endpoint"),
+    "webhook.disabled": _l("disabled a webhook endpoint"),
+    "webhook.enabled": _l("enabled a webhook endpoint"),
+    "webhook.removed": _l("removed a webhook endpoint"),
     # Kept after the organisation and its other events are gone: its id, and no name.
     "organisation.deleted": _l("deleted an organisation and all its data"),
 }

@@ -199,7 +199,8 @@ def prepare_worker() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Make queued reports: an RQ worker on REPORT_AHEAD_QUEUE and BATCH_QUEUE at REDIS_URL."""
+    """Make queued reports and send webhook messages: an RQ worker on WEBHOOK_QUEUE,
+    REPORT_AHEAD_QUEUE and BATCH_QUEUE at REDIS_URL."""
     with force_locale(locales.terminal_locale()):
         if not current_app.config.get("REDIS_URL"):
             click.echo(
@@ -215,8 +216,10 @@ def worker_command(burst: bool) -> None:
             sys.exit(1)
     prepare_worker()
     worker = Worker(
-        # Reports made ahead first: someone may be about to download them.
+        # Webhook messages first (each takes at most seconds, and receivers wait for
+        # them), then reports made ahead (someone may be about to download them).
         [
+            Queue(current_app.config["WEBHOOK_QUEUE"], connection=connection),
             Queue(current_app.config["REPORT_AHEAD_QUEUE"], connection=connection),
             report_queue(connection),
         ],

@@ -62,6 +62,7 @@ def organisation(organisation_id: int) -> str:
         ],
         min_cohort=current_app.config["BENCHMARK_MIN_COHORT"],
         may_manage=policy.can_manage_organisation(current_user, organisation),
+        may_manage_webhooks=policy.can_manage_webhooks(current_user, organisation),
         assessments=history.assessments_of(organisation),
         submitted=submitted,
         chart=trend_chart(submitted, latest, library, current_locale(), _("Overall")),

@@ -162,6 +162,7 @@ def save_targets(
         raise TargetsChangedError() from None
     if changed:
         report_inputs_changed(organisation)
+        events.targets_saved.send(current_app._get_current_object(), organisation=organisation)
     return count
 
 

@@ -402,7 +402,10 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> StoredResult
     )
     db.session.commit()
     log.info("assessment %s submitted", assessment.id)
-    events.report_inputs_changed.send(current_app._get_current_object(), assessment=assessment)
+    app = current_app._get_current_object()
+    events.report_inputs_changed.send(app, assessment=assessment)
+    if not assessment.is_sheet:
+        events.assessment_submitted.send(app, assessment=assessment)
     return result
 
 

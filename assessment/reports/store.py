@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from assessment import events
 from assessment.extensions import db
 from assessment.models import Assessment, StoredReport, utc_now
 from assessment.reports import service
@@ -122,6 +123,12 @@ def make_and_store(
         assessment.id,
         language,
         len(content),
+    )
+    events.report_stored.send(
+        current_app._get_current_object(),
+        assessment=assessment,
+        language=language,
+        report_format=report_format.name,
     )
     return content
 

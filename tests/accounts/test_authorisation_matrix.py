@@ -27,6 +27,7 @@ from assessment.models import (
     Organisation,
     PlanAction,
     User,
+    WebhookEndpoint,
     utc_now,
 )
 from assessment.people import invitations
@@ -207,6 +208,14 @@ EXPECTED = {
     ("GET", "batches.progress_json"): only(("consultant_a", "admin"), 200, login_or(404)),
     ("GET", "batches.download"): only(("consultant_a", "admin"), 409, login_or(404)),
     ("POST", "batches.start"): only(("consultant_a", "admin"), 302, login_or(404)),
+    # Webhooks: managers of A only. Adding with an empty form is a 400; the world's
+    # endpoint is disabled, so a test event is refused with a message; switching it
+    # without saying on or off changes nothing (a message, and back).
+    ("GET", "webhooks.index"): only(MANAGERS_OF_A, 200, lambda a: STRANGER_TO_A[a]),
+    ("POST", "webhooks.add"): only(MANAGERS_OF_A, 400, lambda a: STRANGER_TO_A[a]),
+    ("POST", "webhooks.send_test"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    ("POST", "webhooks.set_active"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
+    ("POST", "webhooks.remove"): only(MANAGERS_OF_A, 302, lambda a: STRANGER_TO_A[a]),
     # Probes: public. The test database is made from the models, not migrated, so it is
     # alive but never "ready" (its schema version is unknown).
     ("GET", "health.liveness"): every(200),
@@ -302,6 +311,18 @@ def world(app, runner):
             for name in ("matrix", "removable")
         ]
         db.session.add_all(evidence)
+        # A's webhook endpoints, disabled (nothing is sent): one to remove, one kept.
+        endpoints = [
+            WebhookEndpoint(
+                organisation_id=org_a.id,
+                url=f"https://hooks.example.com/{name}",
+                secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                event_types="assessment.submitted",
+                active=False,
+            )
+            for name in ("kept", "removable")
+        ]
+        db.session.add_all(endpoints)
         db.session.commit()
         batch_lock = batches.batch_dir() / str(batch.id) / background.LOCK_NAME
         world = {
@@ -320,6 +341,8 @@ def world(app, runner):
             "file_id": evidence[0].id,
             "removable_file_id": evidence[1].id,
             "question_id": question_id,
+            "endpoint_id": endpoints[0].id,
+            "removable_endpoint_id": endpoints[1].id,
         }
     # The batch is being made by another server process (it holds the batch's lock), so
     # that showing or restarting it never starts making its reports here (without Redis,
@@ -360,6 +383,9 @@ def url_for_rule(rule, world, token=None, invitation_token=None):
         if rule.endpoint == "evidence.remove"
         else world["file_id"],
         "question_id": world["question_id"],
+        "endpoint_id": world["removable_endpoint_id"]
+        if rule.endpoint == "webhooks.remove"
+        else world["endpoint_id"],
         "dimension_id": "model",
         "filename": "css/app.css",
         "export_format": "xlsx",
@@ -438,7 +464,10 @@ def test_an_organisation_that_is_not_yours_never_shows_its_name(app, world):
     with app.app_context():
         name = db.session.get(Organisation, world["organisation_id"]).name
     client = client_for(app, "consultant_other")
-    for path in (f"/organisations/{world['organisation_id']}/audit",):
+    for path in (
+        f"/organisations/{world['organisation_id']}/audit",
+        f"/organisations/{world['organisation_id']}/webhooks",
+    ):
         response = client.get(path, headers={"Accept-Language": "en"})
         assert response.status_code == 404
         assert name not in response.get_data(as_text=True)
