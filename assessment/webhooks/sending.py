@@ -196,6 +196,8 @@ def post(url: str, secret: str, message_id: str, body_text: str) -> Answer:
             response.release_conn()
     except urllib3.exceptions.SSLError:
         return Answer(error="tls")
+    except urllib3.exceptions.NewConnectionError:  # refused; urllib3 files it under timeouts
+        return Answer(error="connection")
     except (urllib3.exceptions.TimeoutError, TimeoutError):
         return Answer(error="timeout")
     except (urllib3.exceptions.HTTPError, OSError):

@@ -1,6 +1,7 @@
 """Webhooks as an organisation's owner sees them and as a receiver gets them."""
 
 import json
+import socket
 
 from assessment.core.webhooks import new_secret
 from assessment.extensions import db
@@ -80,6 +81,19 @@ def test_a_receiver_that_always_fails_is_given_up_after_the_last_attempt(
     assert len(hooks.received) == 3  # the first attempt and two retries
     [row] = delivery_rows(webhooks_page(owner, world["alpha"]))
     assert row.endswith(" 3 HTTP 500 · The receiver answered with an error. failed: given up")
+
+
+def test_a_receiver_that_refuses_the_connection_is_shown_as_unreachable(app, world, owner):
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    add_endpoint(owner, world["alpha"], f"http://127.0.0.1:{port}/hooks")
+
+    submit_one(app, world["alpha"])
+    sent(app)
+
+    [row] = delivery_rows(webhooks_page(owner, world["alpha"]))
+    assert row.endswith(" 3 The receiver could not be reached. failed: given up")
 
 
 def test_a_redirect_is_not_followed(app, world, owner, receiver):
