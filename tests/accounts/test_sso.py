@@ -145,6 +145,13 @@ def test_a_new_address_of_a_mapped_domain_gets_a_consultant_account_in_its_firm(
         assert added.channel == "sso"
         assert added.detail == {"user": "new.person@acme.example", "role": "consultant"}
         assert accounts.find_by_email("new.person@acme.example").name == "New Person"
+    with app.app_context():
+        accounts.create_user("admin@example.com", PASSWORD, role="admin")
+    administrator = app.test_client()
+    log_in(administrator, "admin@example.com")
+    trail = page(administrator.get("/admin/users", headers=ENGLISH))
+    assert "at a single sign-on" in trail
+    assert "added an account (new.person@acme.example)" in trail
 
 
 def test_a_group_claim_maps_a_new_account_to_its_firm(app, client, provider):
