@@ -25,7 +25,7 @@ from typing import Any
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, session
 from flask_babel import lazy_gettext as _l
 from joserfc.errors import JoseError
 from sqlalchemy import func, select
@@ -171,7 +171,10 @@ def is_enabled() -> bool:
 
 def redirect_to_provider(sign_on: SingleSignOn, callback_url: str) -> Any:
     """The redirect to the provider's log-in; the state, nonce and PKCE verifier wait in
-    the session."""
+    the session, where a sign-in started earlier and never finished is dropped: one
+    sign-in at a time per browser, and a session cookie that does not grow."""
+    for key in [key for key in session if key.startswith(f"_state_{CLIENT_NAME}_")]:
+        session.pop(key)
     try:
         return sign_on.client.authorize_redirect(callback_url)
     except requests.RequestException as error:

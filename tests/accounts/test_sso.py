@@ -247,6 +247,17 @@ def test_a_forged_state_is_refused(app, client, provider, caplog):
     assert "single sign-on refused: state" in caplog.text
 
 
+def test_only_the_latest_sign_in_started_in_a_browser_can_finish(app, client, provider):
+    with app.app_context():
+        accounts.create_user("olga@acme.example", PASSWORD)
+    provider.person.update(email="olga@acme.example")
+    abandoned = provider.consent(start(client))
+    latest = provider.consent(start(client))
+
+    assert client.get(callback_path(abandoned), headers=ENGLISH).status_code == 400
+    assert client.get(callback_path(latest), headers=ENGLISH).status_code == 302
+
+
 def test_a_callback_from_another_browser_is_refused(app, client, provider):
     with app.app_context():
         accounts.create_user("olga@acme.example", PASSWORD)
