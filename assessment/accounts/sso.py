@@ -207,6 +207,13 @@ def verified_claims(sign_on: SingleSignOn) -> Mapping[str, Any]:
     return claims
 
 
+def rules_without_their_firm(sign_on: SingleSignOn) -> list[sso_settings.AccountRule]:
+    """The account map's rules whose firm is not in the database (``flask users
+    check-sso``): their people would be refused at their first sign-in."""
+    rules = [*sign_on.account_map.domains.values(), *sign_on.account_map.groups.values()]
+    return [rule for rule in rules if _firm(rule.firm) is None]
+
+
 def _refused(reason: str, detail: str = "") -> SignInRefusedError:
     log.warning("single sign-on refused: %s %s", reason, detail)
     return refusal(reason)

@@ -270,6 +270,16 @@ def test_a_callback_from_another_browser_is_refused(app, client, provider):
     assert "was not started from this browser" in page(response)
 
 
+def test_a_sign_in_cancelled_at_the_provider_logs_nobody_in(app, client, provider):
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+
+    response = client.get(f"/login/sso/callback?error=access_denied&state={state}", headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert "did not complete" in page(response)
+    assert client.get("/account/tokens").status_code == 302
+
+
 def test_a_replayed_code_is_refused_by_the_provider(app, client, provider, caplog):
     caplog.set_level(logging.WARNING, logger="assessment.accounts.sso")
     with app.app_context():
@@ -429,3 +439,24 @@ def test_an_https_or_loopback_issuer_with_its_client_is_accepted(issuer):
     }
 
     assert configuration_problems(config) == []
+
+
+@pytest.mark.parametrize(
+    "account_map",
+    [{**ACCOUNT_MAP, "group:gone": {"firm": "Gone Consulting", "role": "consultant"}}],
+)
+def test_the_command_line_names_each_rule_whose_firm_is_missing(app):
+    result = app.test_cli_runner().invoke(args=["users", "check-sso"], env={"LANG": "en"})
+
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "OIDC_ACCOUNT_MAP's 'group:gone' names the firm 'Gone Consulting', which does not "
+        "exist: create it at /admin/firms, or correct the map."
+    ]
+
+
+def test_the_command_line_says_when_every_mapped_firm_exists(app):
+    result = app.test_cli_runner().invoke(args=["users", "check-sso"], env={"LANG": "en"})
+
+    assert result.exit_code == 0
+    assert "Every firm that single sign-on's account map names exists." in result.output
