@@ -29,13 +29,14 @@ from flask import Flask, current_app, g, session
 from flask_babel import lazy_gettext as _l
 from joserfc.errors import JoseError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from assessment.accounts import service as accounts
 from assessment.admin import service as administration
 from assessment.core import sso as sso_settings
 from assessment.core.errors import AssessmentError
 from assessment.extensions import db
-from assessment.models import Firm, User, utc_now
+from assessment.models import NAME_MAX_LENGTH, Firm, User, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -275,9 +276,13 @@ def _new_account(sign_on: SingleSignOn, email: str, claims: Mapping[str, Any]) -
     name = claims.get("name") if isinstance(claims.get("name"), str) else ""
     g.link_channel = "sso"  # the trail says the account was made at a single sign-on
     try:
-        user = administration.create_account(email, name[:200], rule.role, firm)
-    except administration.AdministrationError as error:  # made meanwhile, by another sign-in
-        log.warning("single sign-on could not make an account: %s", error.message)
-        raise refusal("unknown") from None
+        user = administration.create_account(email, name[:NAME_MAX_LENGTH], rule.role, firm)
+    except (administration.AdministrationError, IntegrityError):
+        # Made meanwhile, by the same person's sign-in in another tab: log in to that one.
+        db.session.rollback()
+        user = accounts.find_by_email(email)
+        if user is None or not user.active:
+            raise _refused("unknown", "the account could not be made") from None
+        return user
     log.info("user %s made at single sign-on by %s", user.id, rule.key)
     return user
