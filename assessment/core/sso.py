@@ -31,6 +31,7 @@ MAPPABLE_ROLES = ("consultant",)
 RULE_KEYS = frozenset({"firm", "role"})
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 NAME_MAX_LENGTH = 200
+LARGEST_FIRM_ID = 2**31 - 1  # the largest id a database's integer column holds
 
 Translate = Callable[[str], str]
 
@@ -186,7 +187,9 @@ def _rule_problems(key: str, value: object, _: Translate) -> list[str]:
             % {**entry, "names": ", ".join(f"'{name[:40]}'" for name in unknown)}
         )
     firm = value.get("firm")
-    firm_is_id = isinstance(firm, int) and not isinstance(firm, bool) and firm > 0
+    firm_is_id = (
+        isinstance(firm, int) and not isinstance(firm, bool) and 0 < firm <= LARGEST_FIRM_ID
+    )
     if not (firm_is_id or (isinstance(firm, str) and firm.strip())):
         problems.append(
             _(

@@ -116,6 +116,19 @@ def test_an_existing_account_logs_in_with_its_verified_address(app, client, prov
     assert set(asked["scope"].split()) == {"openid", "email", "profile", "groups"}
 
 
+@pytest.mark.parametrize(("verified", "status"), [("true", 302), ("false", 403), (None, 403)])
+def test_only_a_provider_that_says_the_address_is_verified_logs_in(
+    app, client, provider, verified, status
+):
+    with app.app_context():
+        accounts.create_user("olga@acme.example", PASSWORD)
+    provider.person.update(email="olga@acme.example", email_verified=verified)
+    if verified is None:
+        del provider.person["email_verified"]
+
+    assert sign_in(client, provider).status_code == status
+
+
 def test_an_unsafe_next_address_is_replaced_by_the_landing_page(app, client, provider):
     with app.app_context():
         accounts.create_user("olga@acme.example", PASSWORD)
