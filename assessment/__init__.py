@@ -59,6 +59,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     init_content(app)
 
+    from assessment.accounts.sso import init_sso
+    from assessment.accounts.sso_views import bp as sso_bp
     from assessment.accounts.views import bp as accounts_bp
     from assessment.admin.views import bp as admin_bp
     from assessment.api.views import bp as api_bp
@@ -87,6 +89,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(sso_bp)
+    init_sso(app)  # with OIDC_ISSUER: the identity provider's client
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(audit_bp)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from assessment.core import locales
+from assessment.core import locales, sso
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -87,6 +87,14 @@ class Config:
     # How many proxies (load balancer, nginx) sit in front of the app: their
     # X-Forwarded-For/-Proto/-Host are then trusted, for client addresses and HTTPS.
     TRUSTED_PROXY_COUNT = os.environ.get("TRUSTED_PROXY_COUNT", "0")
+    # Single sign-on by an OpenID Connect provider; unset OIDC_ISSUER: off, no button.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")  # https://..., whose discovery document is read
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    # JSON: e-mail domain or "group:NAME" -> {"firm": name or id, "role": "consultant"}
+    OIDC_ACCOUNT_MAP = os.environ.get("OIDC_ACCOUNT_MAP")
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_TIMEOUT_SECONDS = 10  # each request to the provider
 
 
 class ProductionConfig(Config):
@@ -104,6 +112,10 @@ class TestingConfig(Config):
     # tests that want Redis set it.
     REDIS_URL = None
     MAIL_SERVER = None  # mail to the log; tests that want a mail server set it
+    OIDC_ISSUER = None  # no single sign-on; tests that want it run a provider and set it
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_ACCOUNT_MAP = None
 
 
 ENVIRONMENTS: dict[str, type[Config]] = {"development": Config, "production": ProductionConfig}
@@ -204,6 +216,7 @@ def configuration_problems(config: Mapping[str, Any]) -> list[str]:
         )
     problems += _mail_problems(config, _)
     problems += _webhook_problems(config, _)
+    problems += _single_sign_on_problems(config, _)
     if config.get("APP_ENV") != "production":
         return problems
     key = config.get("SECRET_KEY") or ""
@@ -336,3 +349,54 @@ def _webhook_problems(config: Mapping[str, Any], _: Any) -> list[str]:
             % {"value": base_url}
         )
     return problems
+
+
+def _single_sign_on_problems(config: Mapping[str, Any], _: Any) -> list[str]:
+    """Single sign-on is on when OIDC_ISSUER is set; then its client and map must be right.
+    Whether a firm the map names exists is known only with the database: a sign-in that
+    needs a missing firm is refused with a page that says so, and logged."""
+    issuer = str(config.get("OIDC_ISSUER") or "").strip()
+    others = [
+        name
+        for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ACCOUNT_MAP")
+        if str(config.get(name) or "").strip()
+    ]
+    if not issuer:
+        if not others:
+            return []
+        return [
+            _(
+                "Configuration error: single sign-on is off, as OIDC_ISSUER is not set, yet "
+                "%(names)s is set: set OIDC_ISSUER to the identity provider's address, or "
+                "unset the rest."
+            )
+            % {"names": ", ".join(others)}
+        ]
+    problems = sso.issuer_problems(issuer, _)
+    for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        if name not in others:
+            problems.append(
+                _(
+                    "Configuration error: OIDC_ISSUER is set but %(name)s is not: set it to "
+                    "the value the identity provider gave this site when it was registered."
+                )
+                % {"name": name}
+            )
+    if "OIDC_ACCOUNT_MAP" not in others:
+        problems.append(
+            _(
+                "Configuration error: OIDC_ISSUER is set but OIDC_ACCOUNT_MAP is not, so nobody "
+                "could sign in: name the e-mail domains or groups the provider vouches for, "
+                "each with its firm."
+            )
+        )
+    claim = str(config.get("OIDC_GROUPS_CLAIM") or "").strip()
+    if not claim:
+        problems.append(
+            _(
+                "Configuration error: OIDC_GROUPS_CLAIM is empty; leave it unset for 'groups', "
+                "or name the claim in which the provider lists a person's groups."
+            )
+        )
+    _account_map, map_problems = sso.read_account_map(config.get("OIDC_ACCOUNT_MAP"), _)
+    return problems + map_problems

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from assessment import mail, policy
 from assessment.accounts import service as accounts
+from assessment.accounts import sso
 from assessment.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -41,6 +42,10 @@ bp = Blueprint("accounts", __name__)
 
 def _new_password_page(form: NewPasswordForm, title: str) -> str:
     return render_template("accounts/new_password.html", form=form, title=title)
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template("accounts/login.html", form=form, sso_enabled=sso.is_enabled())
 
 
 def _login_limit() -> str:
@@ -84,8 +89,8 @@ def login() -> Response | str | tuple[str, int]:
             landing = url_for(accounts.landing_endpoint(user))
             return redirect(safe_next(request.args.get("next"), landing))
         form.password.errors.append(_("The e-mail or the password is not right."))
-        return render_template("accounts/login.html", form=form), 401
-    return render_template("accounts/login.html", form=form)
+        return _login_page(form), 401
+    return _login_page(form)
 
 
 @bp.post("/logout")

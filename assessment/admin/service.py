@@ -86,11 +86,9 @@ def update_user(admin: User, user: User, role: str, firm: Firm | None, active: b
     log.info("user %s changed by admin %s: %s", user.id, admin.id, after)
 
 
-def add_user(
-    email: str, name: str, role: str, firm: Firm | None, link_for: Callable[[str], str]
-) -> tuple[User, mail.Delivery | None]:
-    """An account whose owner chooses the password by a link (mailed, or in the log), and
-    how that mail went."""
+def create_account(email: str, name: str, role: str, firm: Firm | None) -> User:
+    """An account of ``role`` (in ``firm`` for a consultant) with a password nobody knows,
+    kept in the trail: made by an administrator, or at a first single sign-on."""
     firm = _check_role_and_firm(role, firm)
     try:
         user = accounts.create_user(email, secrets.token_urlsafe(32), role=role, name=name)
@@ -99,6 +97,15 @@ def add_user(
     user.firm = firm
     audit.record_for_organisation("user.added", None, user=user.email, role=role)
     db.session.commit()
+    return user
+
+
+def add_user(
+    email: str, name: str, role: str, firm: Firm | None, link_for: Callable[[str], str]
+) -> tuple[User, mail.Delivery | None]:
+    """An account whose owner chooses the password by a link (mailed, or in the log), and
+    how that mail went."""
+    user = create_account(email, name, role, firm)
     delivery = accounts.send_reset_link(user.email, link_for, template="account_created")
     return user, delivery
 

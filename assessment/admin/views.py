@@ -67,6 +67,7 @@ def _users_page(
         events=audit.administration_events(),
         events_limit=audit.ADMINISTRATION_EVENTS_SHOWN,
         actions=audit.ACTIONS,
+        sso_channel=audit.CHANNELS["sso"],
     ), status
 
 

@@ -66,6 +66,7 @@ CHANNELS = {
     "invitation": _l("by an invitation link"),
     "command": _l("on the command line"),
     "batch": _l("in a batch of reports"),
+    "sso": _l("at a single sign-on"),
 }
 
 

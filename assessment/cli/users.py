@@ -74,3 +74,30 @@ def list_users_command(as_json: bool) -> None:
             (r["last_login_at"] or "—")[:16],
         ],
     )
+
+
+@users_cli.command("check-sso")
+@localized_command
+def check_single_sign_on_command() -> None:
+    """Check that every firm single sign-on's account map names exists; exit 2 if not."""
+    from assessment.accounts import sso
+
+    sign_on = sso.single_sign_on()
+    if sign_on is None:
+        click.echo(_("Single sign-on is off: OIDC_ISSUER is not set."))
+        return
+    missing = sso.rules_without_their_firm(sign_on)
+    if missing:
+        fail(
+            [
+                _(
+                    "OIDC_ACCOUNT_MAP's '%(key)s' names the firm '%(firm)s', which does not "
+                    "exist: create it at /admin/firms, or correct the map.",
+                    key=rule.key,
+                    firm=rule.firm,
+                )
+                for rule in missing
+            ],
+            EXIT_BAD_INPUT,
+        )
+    click.echo(_("Every firm that single sign-on's account map names exists."))
