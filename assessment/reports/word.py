@@ -24,7 +24,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -45,12 +45,9 @@ CHART_DPI = 300
 INK = RGBColor(0x1D, 0x27, 0x33)
 HEADING_INK = RGBColor(0x17, 0x44, 0x6E)
 MUTED = RGBColor(0x5A, 0x66, 0x75)
-UP = RGBColor(0x1B, 0x7F, 0x3B)
-DOWN = RGBColor(0xB0, 0x3A, 0x2E)
 TARGET_COLOUR = "D55E00"
 NOW_COLOUR = "1f5f99"
 BAR_FOLDER = Path("img") / "report"  # bar-<level>.png, the PDF's level bars
-WORD_ONLY_CHAPTER = "Dimension by dimension"
 
 
 def level_text(level) -> str:
@@ -65,7 +62,8 @@ def or_dash(value: object) -> str:
 
 
 class WordReport:
-    """Builds one report; ``chart_svgs`` are the PDF's charts, as its templates draw them."""
+    """Builds one report from its context, the stored logo (if any) and the static files
+    (the level bars)."""
 
     def __init__(self, context: ReportContext, logo: Path | None, static_folder: Path) -> None:
         self.r = context
@@ -127,8 +125,8 @@ class WordReport:
         self._update_fields_on_open()
 
     def _page_numbers(self, paragraph: Paragraph) -> None:
-        """ "Page 3 of 12", its numbers Word's PAGE and NUMPAGES fields."""
-        paragraph.alignment = 1  # centred
+        """The footer's "Page 3 of 12": its numbers are Word's PAGE and NUMPAGES fields."""
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for piece in PAGE_PLACEHOLDER.split(_("Page %(page)s of %(pages)s")):
             if piece in ("page", "pages"):
                 self._field(paragraph, "PAGE" if piece == "page" else "NUMPAGES", "1")
@@ -261,12 +259,17 @@ class WordReport:
         shading.set(qn("w:fill"), fill)
         cell._tc.get_or_add_tcPr().append(shading)
 
+    @staticmethod
+    def _charts():
+        """The PDF's chart macros (``templates/reports/charts.html``)."""
+        return current_app.jinja_env.get_template("reports/charts.html").module
+
     def chart(self, svg: Markup, width_mm: float) -> None:
         """A chart the PDF draws as SVG, here as a PNG of 300 dots an inch."""
         pixels = round(width_mm / 25.4 * CHART_DPI)
         png = cairosvg.svg2png(bytestring=str(svg).encode(), output_width=pixels, unsafe=False)
         self.document.add_picture(io.BytesIO(png), width=Mm(width_mm))
-        self.document.paragraphs[-1].alignment = 1
+        self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def legend(self, keys: Iterable[tuple[str, str, str]]) -> None:
         """A line of keys: each a short line in its colour (``━━`` or ``╍╍``), then its name."""
@@ -572,7 +575,7 @@ class WordReport:
         self.table([_("Change"), _("Question")], rows, (18, 142), bold_rows=bold)
 
     def _dimensions(self) -> None:
-        self.heading(_(WORD_ONLY_CHAPTER), 1)
+        self.heading(_("Dimension by dimension"), 1)  # a chapter of the Word report only
         for section in self.r.sections:
             self._dimension(section)
 
@@ -744,9 +747,6 @@ class WordReport:
 
     # Fonts and language, on every style and run.
 
-    def _charts(self):
-        return current_app.jinja_env.get_template("reports/charts.html").module
-
     def _name_fonts_everywhere(self) -> None:
         """Name the Latin and East Asian fonts, and the language, in every style and run:
         Word takes a run's East Asian font from its own properties first."""
@@ -761,16 +761,13 @@ class WordReport:
                 self._name_fonts(run.get_or_add_rPr())
 
     def _name_fonts(self, properties) -> None:
-        fonts = properties.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            properties.insert(0, fonts)
+        fonts = properties.get_or_add_rFonts()  # in its place, after any w:rStyle
         fonts.set(qn("w:ascii"), LATIN_FONT)
         fonts.set(qn("w:hAnsi"), LATIN_FONT)
         fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
         language = properties.find(qn("w:lang"))
-        if language is None:
-            language = OxmlElement("w:lang")
+        if language is None:  # last but three of the schema's run properties, none of
+            language = OxmlElement("w:lang")  # which (East Asian layout, math) is used here
             properties.append(language)
         language.set(qn("w:val"), self.language)
         language.set(qn("w:eastAsia"), "zh-CN")
