@@ -353,10 +353,10 @@ class WordReport:
             style.base_style = styles["Normal"]
             style.paragraph_format.left_indent = Mm(6 * (level - 1))
             style.paragraph_format.space_after = Pt(2)
-        entries = [
-            (paragraph.text, int(paragraph.style.name[-1]))
+        entries = [  # by style id: a look-up by style name reads every style each time
+            (paragraph.text, int(paragraph._p.style[-1]))
             for paragraph in self.document.paragraphs
-            if paragraph.style.name in ("Heading 1", "Heading 2")
+            if paragraph._p.style in ("Heading1", "Heading2")
         ]
         lines = [
             self.contents_end.insert_paragraph_before(style=f"toc {level}")
@@ -761,7 +761,11 @@ class WordReport:
                 self._name_fonts(run.get_or_add_rPr())
 
     def _name_fonts(self, properties) -> None:
-        fonts = properties.get_or_add_rFonts()  # in its place, after any w:rStyle
+        fonts = properties.find(qn("w:rFonts"))
+        if fonts is None:  # in its place: first, or after the run's style
+            fonts = OxmlElement("w:rFonts")
+            style = properties.find(qn("w:rStyle"))
+            properties.insert(0 if style is None else 1, fonts)
         fonts.set(qn("w:ascii"), LATIN_FONT)
         fonts.set(qn("w:hAnsi"), LATIN_FONT)
         fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
