@@ -175,9 +175,9 @@ def shared_database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'batches.db'}" if url.startswith("sqlite") else url
 
 
-@pytest.fixture
-def redis_app(_fresh_schema, tmp_path):
-    """An app that queues batches on Redis, for workers started with ``run_worker``."""
+def app_on_redis(tmp_path, **settings):
+    """An app on an emptied Redis and a database other processes share, for workers
+    started with ``run_worker``; yields it, then empties both."""
     require_redis(REDIS_URL)
     connection = redis.Redis.from_url(REDIS_URL)
     connection.flushdb()
@@ -189,7 +189,7 @@ def redis_app(_fresh_schema, tmp_path):
             "BATCH_QUEUE": "test-batches",
             "BATCH_DIR": str(tmp_path / "batches"),
             "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "BATCH_RETRY_INTERVALS": (0,),  # a burst worker takes retries at once
+            **settings,
         }
     )
     with app.app_context():
@@ -197,6 +197,13 @@ def redis_app(_fresh_schema, tmp_path):
     yield app
     connection.flushdb()
     empty_database(app)
+
+
+@pytest.fixture
+def redis_app(_fresh_schema, tmp_path):
+    """An app that queues batches on Redis, for workers started with ``run_worker``."""
+    # A burst worker takes retries at once.
+    yield from app_on_redis(tmp_path, BATCH_RETRY_INTERVALS=(0,))
 
 
 def worker_command(app):

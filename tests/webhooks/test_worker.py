@@ -6,17 +6,13 @@ import pytest
 import redis
 from rq import Queue
 
-from assessment import create_app
-from assessment.extensions import db
 from tests.batches.conftest import (
     REDIS_URL,
+    app_on_redis,
     build_world,
     client_as,
-    shared_database_url,
     worker_command,
 )
-from tests.batches.conftest import testing_settings as batch_testing_settings
-from tests.conftest import empty_database, require_redis
 from tests.webhooks.conftest import (
     RETRIES,
     add_endpoint,
@@ -32,27 +28,12 @@ QUEUE = "test-webhooks"
 
 @pytest.fixture
 def redis_app(_fresh_schema, tmp_path):
-    require_redis(REDIS_URL)
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    app = create_app(
-        {
-            **batch_testing_settings(),
-            "SQLALCHEMY_DATABASE_URI": shared_database_url(tmp_path),
-            "REDIS_URL": REDIS_URL,
-            "BATCH_QUEUE": "test-batches",
-            "WEBHOOK_QUEUE": QUEUE,
-            "BATCH_DIR": str(tmp_path / "batches"),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "WEBHOOK_ALLOW_PRIVATE": True,
-            "WEBHOOK_RETRY_INTERVALS": RETRIES,
-        }
+    yield from app_on_redis(
+        tmp_path,
+        WEBHOOK_QUEUE=QUEUE,
+        WEBHOOK_ALLOW_PRIVATE=True,
+        WEBHOOK_RETRY_INTERVALS=RETRIES,
     )
-    with app.app_context():
-        db.create_all()
-    yield app
-    connection.flushdb()
-    empty_database(app)
 
 
 def run_webhook_worker(app):
